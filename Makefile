@@ -1,0 +1,36 @@
+# The README's commands. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run ask ingest test eval lint clean
+
+setup: $(STAMP)
+
+# torch first, pinned to the local CPU build, so that nothing pulls CUDA packages.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: setup
+	$(PY) -m assistant ask
+
+ingest: setup
+	$(PY) -m assistant ingest
+
+test: setup
+	$(PY) -m pytest
+
+eval: setup
+	$(PY) -m assistant eval
+
+lint: setup
+	$(PY) -m ruff check assistant ingest eval tests
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) data reports

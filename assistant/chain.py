@@ -1,0 +1,180 @@
+"""The answer path as a LangChain runnable chain: condense → retrieve → compose, and the ``Assistant``
+that opens the index, lexical index and embedding model once, building the index on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answer import Answer
+from assistant.compose import compose_answer
+from assistant.conversation import condense_question
+from assistant.embeddings import SentenceEmbeddings
+from assistant.lexical import LexicalIndex
+from assistant.phrases import EMPTY_QUESTION
+from assistant.retrieve import GuidanceRetriever, Mode
+from assistant.settings import Settings
+from assistant.store import GuidanceIndex, open_client
+
+NEAREST_SENTENCES = 40
+"""Sentences fetched by dense search, besides those of the retrieved passages, as answer candidates."""
+
+
+class InputError(ValueError):
+    """A question (or other user input) the assistant cannot take, with a message for the user."""
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """A question with control characters removed and whitespace collapsed.
+
+    Raises:
+        InputError: when it is empty or longer than ``max_chars``.
+    """
+    text = " ".join("".join(ch if ch.isprintable() or ch.isspace() else " " for ch in question).split())
+    if not text:
+        raise InputError(EMPTY_QUESTION)
+    if len(text) > max_chars:
+        raise InputError(f"The question is too long ({len(text):,} characters; at most {max_chars:,}).")
+    return text
+
+
+def build_answer_chain(
+    retriever: GuidanceRetriever, index: Any, lexical: LexicalIndex, settings: Settings, topics: Sequence[str]
+) -> Runnable:
+    """The answer chain: ``{"question", "history"}`` in (history: earlier queries), ``Answer`` out."""
+
+    def condense(inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **inputs,
+            "query": condense_question(inputs["question"], inputs.get("history", [])),
+            "started": time.perf_counter(),
+        }
+
+    def retrieve(inputs: dict[str, Any]) -> dict[str, Any]:
+        passages = retriever.invoke(inputs["query"])
+        nearest = index.query_sentences(retriever.embeddings.query_vector(inputs["query"]), NEAREST_SENTENCES)
+        sentences = index.sentences_of(
+            [passage.metadata["id"] for passage in passages], [sentence_id for sentence_id, _, _ in nearest]
+        )
+        return {**inputs, "passages": passages, "sentences": sentences, "retrieved": time.perf_counter()}
+
+    def compose(inputs: dict[str, Any]) -> Answer:
+        composition = compose_answer(
+            question=inputs["question"],
+            query=inputs["query"],
+            query_vector=retriever.embeddings.query_vector(inputs["query"]),
+            sentences=inputs["sentences"],
+            chunks=lexical.chunks,
+            lexical=lexical,
+            threshold=settings.abstain_threshold,
+            max_points=settings.max_points,
+            max_chars=settings.max_answer_chars,
+            topics=topics,
+            max_items=settings.max_list_items,
+        )
+        done = time.perf_counter()
+        return Answer(
+            question=inputs["question"],
+            answer=composition.text,
+            abstained=composition.abstained,
+            citations=composition.citations,
+            relevance=composition.relevance,
+            timings_ms={
+                "retrieve": (inputs["retrieved"] - inputs["started"]) * 1000,
+                "answer": (done - inputs["retrieved"]) * 1000,
+                "total": (done - inputs["started"]) * 1000,
+            },
+        )
+
+    return RunnableLambda(condense) | RunnableLambda(retrieve) | RunnableLambda(compose)
+
+
+class Assistant:
+    """Answers questions from the indexed guidance; every backend can be injected (tests pass fakes)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embeddings: Any = None,
+        index: Any = None,
+        mode: Mode = "hybrid",
+    ) -> None:
+        """Remember the backends; nothing is opened or loaded until the first question."""
+        self.settings = settings or Settings()
+        self.embeddings = embeddings or SentenceEmbeddings(
+            self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
+        )
+        self._index = index
+        self.mode = mode
+        self._chain: Runnable | None = None
+        self._retriever: GuidanceRetriever | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> Any:
+        """The Chroma index, opened on first use."""
+        if self._index is None:
+            self._index = GuidanceIndex(
+                open_client(self.settings), self.settings.collection, self.settings.embedding_model
+            )
+        return self._index
+
+    def ensure_index(self) -> None:
+        """Build the index from the corpus if it is empty (first use)."""
+        if self.index.count() == 0:
+            from ingest.pipeline import ingest_corpus
+
+            ingest_corpus(self.settings, self.index, self.embeddings, progress=True)
+
+    def reload(self) -> None:
+        """Forget the chain so the next question sees a re-ingested index."""
+        with self._lock:
+            self._chain = None
+
+    def chain(self) -> Runnable:
+        """The answer chain over the current index, built once."""
+        with self._lock:
+            if self._chain is None:
+                self.ensure_index()
+                chunks = self.index.load_chunks()
+                lexical = LexicalIndex(chunks)
+                retriever = GuidanceRetriever(
+                    index=self.index,
+                    lexical=lexical,
+                    embeddings=self.embeddings,
+                    k=self.settings.top_k,
+                    mode=self.mode,
+                )
+                self._retriever = retriever
+                self._chain = build_answer_chain(
+                    retriever, self.index, lexical, self.settings, self.topics(chunks)
+                )
+            return self._chain
+
+    def topics(self, chunks: Sequence[Any]) -> list[str]:
+        """Titles of the indexed documents, for the refusal hint."""
+        return list(dict.fromkeys(chunk.title for chunk in chunks))
+
+    def retrieve(self, query: str) -> list[Any]:
+        """The ranked passages (LangChain ``Document`` objects) the answer path would use for a query."""
+        self.chain()
+        assert self._retriever is not None
+        return self._retriever.invoke(query)
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer one question; ``history`` holds the standalone queries of earlier turns.
+
+        Raises:
+            InputError: for an empty or over-long question.
+        """
+        text = clean_question(question, self.settings.max_question_chars)
+        return self.chain().invoke({"question": text, "history": list(history)})
+
+    def standalone_query(self, question: str, history: Sequence[str]) -> str:
+        """The query a question stands for in its conversation (stored as the next turn's history)."""
+        return condense_question(clean_question(question, self.settings.max_question_chars), history)

@@ -1,0 +1,183 @@
+"""The ``assistant`` command line: ingest, ask (and the commands later issues add).
+
+Heavy libraries are imported inside the commands, so ``assistant --help`` stays instant.
+Bad input or configuration ends with a one-line message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A problem the user can fix: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Answers questions from guidance on shared services, with quoted citations.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="build or update the index from the corpus folder")
+    ingest.add_argument(
+        "--corpus", type=Path, help="corpus folder (default: ASSISTANT_CORPUS_DIR or ./corpus)"
+    )
+    ingest.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
+    ingest.set_defaults(handler=run_ingest)
+
+    ask = commands.add_parser("ask", help="answer a question (no question: one per line from stdin)")
+    ask.add_argument("question", nargs="?", help="the question; omit it to read questions from stdin")
+    ask.add_argument(
+        "--json", action="store_true", help="print JSON (one object per line when reading stdin)"
+    )
+    ask.add_argument("--corpus", type=Path, help="corpus folder")
+    ask.set_defaults(handler=run_ask)
+    return parser
+
+
+def load_settings(args: argparse.Namespace) -> Any:
+    """Settings from the environment, with command-line overrides."""
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    overrides = {"corpus_dir": args.corpus} if getattr(args, "corpus", None) else {}
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise UsageError(f"invalid setting {field} (ASSISTANT_{field.upper()}): {problem['msg']}") from None
+    if overrides and not settings.corpus_dir.is_dir():
+        raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
+    return settings
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """``assistant ingest``: bring the index in line with the corpus folder."""
+    from assistant.chain import Assistant
+    from ingest.pipeline import ingest_corpus
+
+    settings = load_settings(args)
+    if not settings.corpus_dir.is_dir():
+        raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
+    assistant = Assistant(settings)
+    report = ingest_corpus(
+        settings, assistant.index, assistant.embeddings, rebuild=args.rebuild, progress=True
+    )
+    for doc, reason in report.skipped:
+        print(f"warning: skipped {doc}: {reason}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    """``assistant ask``: one question, or one per line from stdin (interactive on a terminal)."""
+    from assistant.chain import Assistant, InputError
+    from assistant.render import render_text
+
+    settings = load_settings(args)
+    assistant = Assistant(settings)
+
+    def answer_one(question: str, history: list[str]) -> Any:
+        answer = assistant.ask(question, history)
+        history.append(assistant.standalone_query(question, history))
+        return answer
+
+    if args.question is not None:
+        try:
+            answer = answer_one(args.question, [])
+        except InputError as error:
+            raise UsageError(str(error)) from None
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer))
+        return 0
+
+    interactive = sys.stdin.isatty() and not args.json
+    if interactive:
+        print("Ask a question about shared services and collaboration (empty line or Ctrl-D to stop).")
+    history: list[str] = []
+    failures = 0
+    while True:
+        if interactive:
+            try:
+                line = input("\n> ")
+            except EOFError:
+                break
+            if not line.strip():
+                break
+        else:
+            line = sys.stdin.readline()
+            if not line:
+                break
+            if not line.strip():
+                continue
+        try:
+            answer = answer_one(line.rstrip("\n"), history)
+        except InputError as error:
+            failures += 1
+            if args.json:
+                print(json.dumps({"question": line.strip()[:200], "error": str(error)}, ensure_ascii=False))
+            else:
+                print(f"error: {error}", file=sys.stderr)
+            continue
+        print(
+            json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer), flush=True
+        )
+    return 0 if failures == 0 else EXIT_USAGE
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Exception types that mean bad input or configuration (imported only once a command runs)."""
+    from assistant.chain import InputError
+    from assistant.embeddings import ModelNotFoundError
+    from assistant.store import IndexMismatchError
+    from ingest.loaders import DocumentError
+    from ingest.manifest import ManifestError
+    from ingest.pipeline import IngestLockedError
+
+    return (
+        UsageError,
+        InputError,
+        ModelNotFoundError,
+        IndexMismatchError,
+        DocumentError,
+        ManifestError,
+        IngestLockedError,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # noqa: BLE001 - user errors become one line; anything else is a bug
+        if isinstance(error, user_errors()) or _is_connection_error(error):
+            print(f"assistant: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+def _is_connection_error(error: Exception) -> bool:
+    """A Chroma server that cannot be reached is a configuration problem, not a crash."""
+    text = f"{type(error).__name__} {error}".lower()
+    return "could not connect" in text or "connection refused" in text or "connecterror" in text

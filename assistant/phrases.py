@@ -1,0 +1,10 @@
+"""Fixed phrases that users see and that tests and evals assert on."""
+
+REFUSAL = "I can't find this in the guidance."
+"""The first sentence of every refusal: recognisable, so people and evals can tell a refusal apart."""
+
+COVERAGE_HINT = "The guidance covers: {topics}."
+"""Follows the refusal, naming what the indexed documents are about."""
+
+EMPTY_QUESTION = "Please type a question."
+"""Answer to an empty or whitespace-only question."""

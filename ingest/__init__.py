@@ -1,0 +1,1 @@
+"""Turns guidance documents into quotable, offset-tracked chunks: load, normalise, chunk."""

@@ -1,0 +1,303 @@
+"""Split a document's raw text into blocks (headings, paragraphs, list items) and sentences.
+
+Every block and sentence is a contiguous span of the raw text, and its ``text`` is that span with
+whitespace collapsed: ``collapse_whitespace(raw[start:end]) == text``. Normalising therefore only
+chooses span boundaries (skipping bullet glyphs and list numbers, trimming whitespace) and joins
+hard-wrapped lines by collapsing whitespace; it never rewrites characters, so citations can always
+quote the raw document verbatim.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "contents"]
+
+ITEM_START = re.compile(r"[^\S\n]*(?:[●•▪◦*–-][^\S\n]|(?P<number>[0-9]{1,2})(?:\t|[.)][^\S\n]))")
+"""A line that starts a list item: a bullet glyph and a space, or `01<TAB>`, `1. ` or `1) `."""
+
+HEADING_MAX_CHARS = 80
+HEADING_MAX_WORDS = 12
+TABLE_OF_CONTENTS_MIN_LINES = 3
+"""This many short standalone lines in a row are a table of contents or a list, not headings."""
+
+BODY_MIN_CHARS = 40
+"""A heading must be followed by a list item or a paragraph at least this long."""
+
+DUPLICATE_MIN_CHARS = 40
+DUPLICATE_MIN_SIMILARITY = 0.85
+"""Token-set Jaccard similarity above which a later paragraph repeats an earlier one."""
+
+KEY_LEARNING_PREFIX = "Key learning:"
+
+ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "mr.", "mrs.", "ms.", "dr.", "st.", "no.", "vs.", "prof."})
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")
+OPENING_PUNCTUATION = "\"'“‘([" + "£$"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph, list item or contents line: a contiguous span of the raw text.
+
+    Attributes:
+        kind: What the block is.
+        text: ``collapse_whitespace(raw[start:end])``; a bullet glyph or list number is not included.
+        start: Offset of the block's first character in the raw text.
+        end: Offset just after the block's last character.
+        label: A list item's number, corrected when misprinted (``"80"`` in 07, 80, 09 becomes ``"08"``).
+        key_learning: True for a paragraph that starts with "Key learning:".
+    """
+
+    kind: BlockKind
+    text: str
+    start: int
+    end: int
+    label: str | None = None
+    key_learning: bool = False
+
+
+@dataclass
+class _Draft:
+    """A block under construction while the lines are read."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    group: int
+    label: str | None = None
+    line_count: int = 1
+    text: str = field(default="")
+
+
+def collapse_whitespace(text: str) -> str:
+    """Replace every run of whitespace with one space and trim the ends.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        ``" ".join(text.split())``: the form in which block and sentence texts are stored.
+    """
+    return " ".join(text.split())
+
+
+def trim_span(raw: str, start: int, end: int) -> tuple[int, int] | None:
+    """Narrow a span so it starts and ends on non-whitespace characters.
+
+    Args:
+        raw: The raw document text.
+        start: Start offset of the span.
+        end: End offset of the span.
+
+    Returns:
+        The trimmed ``(start, end)``, or None if the span holds only whitespace.
+    """
+    while start < end and raw[start].isspace():
+        start += 1
+    while end > start and raw[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def split_blocks(raw: str) -> list[Block]:
+    """Split raw text into headings, paragraphs and list items, in document order.
+
+    Blank lines separate paragraphs; single newlines inside a paragraph are hard wraps. A line that
+    starts with a bullet glyph or a list number starts a list item, which continues over the
+    following lines until a blank line or the next item. Short standalone lines are headings, unless
+    three or more come in a row (a table of contents), which become list items. A paragraph that
+    repeats an earlier one is dropped.
+
+    Args:
+        raw: The document's raw text.
+
+    Returns:
+        Non-empty, non-overlapping blocks in document order.
+    """
+    drafts = _read_drafts(raw)
+    _mark_headings(drafts)
+    _correct_labels(drafts)
+    blocks: list[Block] = []
+    for draft in drafts:
+        if draft.kind != "heading" and _repeats_earlier(draft.text, blocks):
+            continue
+        key_learning = draft.kind == "paragraph" and draft.text.startswith(KEY_LEARNING_PREFIX)
+        blocks.append(Block(draft.kind, draft.text, draft.start, draft.end, draft.label, key_learning))
+    return blocks
+
+
+def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Find the sentence spans inside ``raw[start:end]``.
+
+    A sentence ends at ``.``, ``!`` or ``?`` (with any closing quotes or brackets) followed by
+    whitespace and an uppercase letter, a digit or an opening quote, except after common
+    abbreviations (e.g., etc., Dr.) and single capital initials.
+
+    Args:
+        raw: The document's raw text.
+        start: Start offset of the range to split.
+        end: End offset of the range to split.
+
+    Returns:
+        Trimmed ``(start, end)`` spans in order; together they cover all non-whitespace text of
+        the range.
+    """
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in SENTENCE_END.finditer(raw, start, end):
+        next_start = match.end()
+        while next_start < end and raw[next_start].isspace():
+            next_start += 1
+        if next_start >= end:
+            break
+        following = raw[next_start]
+        if not (following.isupper() or following.isdigit() or following in OPENING_PUNCTUATION):
+            continue
+        if _ends_with_abbreviation(raw, sentence_start, match.start()):
+            continue
+        span = trim_span(raw, sentence_start, match.end())
+        if span:
+            spans.append(span)
+        sentence_start = next_start
+    last = trim_span(raw, sentence_start, end)
+    if last:
+        spans.append(last)
+    return spans
+
+
+def _ends_with_abbreviation(raw: str, sentence_start: int, mark: int) -> bool:
+    """Tell whether the punctuation at ``mark`` closes an abbreviation or an initial, not a sentence."""
+    if raw[mark] != ".":
+        return False
+    word_start = mark
+    while word_start > sentence_start and not raw[word_start - 1].isspace():
+        word_start -= 1
+    word = raw[word_start : mark + 1].lstrip(OPENING_PUNCTUATION)
+    return (
+        word.lower() in ABBREVIATIONS
+        or re.fullmatch(r"[A-Z]\.", word) is not None
+        or re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
+    )
+
+
+def _read_drafts(raw: str) -> list[_Draft]:
+    """Group the lines of the raw text into paragraph and list-item drafts with trimmed spans."""
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    group = 0
+    line_start = 0
+    for line in raw.split("\n"):
+        line_end = line_start + len(line)
+        if not line.strip():
+            current = None
+            group += 1
+        elif item := ITEM_START.match(raw, line_start, line_end):
+            current = _Draft("list_item", item.end(), line_end, group, label=item.group("number"))
+            drafts.append(current)
+        elif current is not None:
+            current.end = line_end
+            current.line_count += 1
+        else:
+            current = _Draft("paragraph", line_start, line_end, group)
+            drafts.append(current)
+        line_start = line_end + 1
+    kept = []
+    for draft in drafts:
+        span = trim_span(raw, draft.start, draft.end)
+        if span:
+            draft.start, draft.end = span
+            draft.text = collapse_whitespace(raw[draft.start : draft.end])
+            kept.append(draft)
+    return kept
+
+
+def _is_short_line(draft: _Draft, group_sizes: dict[int, int]) -> bool:
+    """Tell whether a draft is a standalone one-line paragraph short enough to be a title."""
+    return (
+        draft.kind == "paragraph"
+        and draft.line_count == 1
+        and group_sizes[draft.group] == 1
+        and len(draft.text) <= HEADING_MAX_CHARS
+        and len(draft.text.split()) <= HEADING_MAX_WORDS
+        and not draft.text.endswith((".", ",", ";", ":"))
+    )
+
+
+def _looks_like_heading(text: str) -> bool:
+    """Tell whether a short line reads like a heading rather than a stray number or formula."""
+    return (text[0].isupper() or text[0] in "0123456789") and any(char.isalpha() for char in text)
+
+
+def _mark_headings(drafts: list[_Draft]) -> None:
+    """Turn short standalone lines into headings, or into contents lines when they form a contents list."""
+    group_sizes: dict[int, int] = {}
+    for draft in drafts:
+        group_sizes[draft.group] = group_sizes.get(draft.group, 0) + 1
+    short = [_is_short_line(draft, group_sizes) for draft in drafts]
+    index = 0
+    while index < len(drafts):
+        if not short[index]:
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(drafts) and short[run_end]:
+            run_end += 1
+        for position in range(index, run_end):
+            draft = drafts[position]
+            if run_end - index >= TABLE_OF_CONTENTS_MIN_LINES:
+                draft.kind = "contents"
+            elif (
+                _looks_like_heading(draft.text)
+                and _is_body(drafts, short, position + 1)
+                and not _is_field_name(drafts, position - 1)
+            ):
+                draft.kind = "heading"
+        index = run_end
+
+
+def _is_body(drafts: list[_Draft], short: list[bool], position: int) -> bool:
+    """Tell whether the draft at ``position`` is body text that a heading could introduce."""
+    if position >= len(drafts) or short[position]:
+        return False
+    draft = drafts[position]
+    return draft.kind == "list_item" or len(draft.text) >= BODY_MIN_CHARS
+
+
+def _is_field_name(drafts: list[_Draft], position: int) -> bool:
+    """Tell whether the draft at ``position`` is a short label such as "Designer:" whose value follows."""
+    if position < 0:
+        return False
+    draft = drafts[position]
+    return draft.kind == "paragraph" and len(draft.text) < BODY_MIN_CHARS and draft.text.endswith(":")
+
+
+def _correct_labels(drafts: list[_Draft]) -> None:
+    """Correct list numbers with swapped digits, such as 80 between 07 and 09."""
+    previous: int | None = None
+    for draft in drafts:
+        if draft.label is None:
+            continue
+        if (
+            previous is not None
+            and int(draft.label) != previous + 1
+            and int(draft.label[::-1]) == previous + 1
+        ):
+            draft.label = draft.label[::-1]
+        previous = int(draft.label)
+
+
+def _repeats_earlier(text: str, blocks: list[Block]) -> bool:
+    """Tell whether a paragraph or list item repeats, exactly or nearly, an earlier kept block."""
+    if len(text) < DUPLICATE_MIN_CHARS:
+        return False
+    words = set(re.findall(r"\w+", text.lower()))
+    for block in blocks:
+        if block.kind == "heading" or len(block.text) < DUPLICATE_MIN_CHARS:
+            continue
+        if block.text == text:
+            return True
+        earlier_words = set(re.findall(r"\w+", block.text.lower()))
+        union = words | earlier_words
+        if union and len(words & earlier_words) / len(union) >= DUPLICATE_MIN_SIMILARITY:
+            return True
+    return False

@@ -1,0 +1,252 @@
+"""Incremental ingest: load → normalise → chunk → embed → store, skipping unchanged files by content hash.
+
+Unchanged files are skipped without loading the embedding model, changed files are replaced, files
+that left the corpus are removed, and a document is written sentences-first, chunks-last, so that an
+interrupted ingest leaves it visibly incomplete and the next run redoes it: never duplicates.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.settings import Settings
+from assistant.store import StoredChunk, StoredSentence
+from ingest.chunking import Chunk, chunk_document
+from ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_text
+from ingest.manifest import fallback_title, load_manifest
+
+INDEX_FORMAT = "5"
+"""Bump when chunking or the stored records change, so that every document is redone on the next ingest."""
+
+log = logging.getLogger(__name__)
+
+
+class IngestLockedError(RuntimeError):
+    """Another ingest is writing to the same index."""
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the index was written."""
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.removed)} removed",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return f"Index: {self.chunks} chunks ({', '.join(parts)}) in {self.seconds:.1f} s"
+
+
+def find_documents(corpus_dir: Path) -> list[Path]:
+    """Every supported, non-hidden document file under the corpus folder, sorted."""
+    return sorted(
+        path
+        for path in corpus_dir.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in SUPPORTED_SUFFIXES
+        and not any(part.startswith(".") for part in path.relative_to(corpus_dir).parts)
+    )
+
+
+def document_hash(data: bytes, title: str, settings: Settings) -> str:
+    """Content hash of a file plus everything that changes how it is chunked."""
+    digest = hashlib.sha256(data)
+    digest.update(f"\0{title}\0{INDEX_FORMAT}\0{settings.chunk_max_chars}".encode())
+    return digest.hexdigest()
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk: its section heading gives the passage its context."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
+def sentence_embedding_texts(chunks: list[Chunk]) -> list[str]:
+    """What is embedded for each sentence of a document: the sentence with its context.
+
+    A list item is read with the sentence that introduces its list ("…problems include:"), other
+    sentences with their section heading, so that a short item such as "Lack of skills, especially
+    in ICT" still carries what it is an example of.
+    """
+    texts: list[str] = []
+    intro: str | None = None
+    section: str | None = None
+    for chunk in chunks:
+        if chunk.section != section:
+            section, intro = chunk.section, None
+        for sentence in chunk.sentences:
+            if sentence.kind == "list_item":
+                context = intro or section
+            else:
+                context = section
+                intro = sentence.text if sentence.text.endswith(":") else None
+            texts.append(f"{context}: {sentence.text}" if context else sentence.text)
+    return texts
+
+
+@contextmanager
+def ingest_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's ingest lock, refusing at once if another ingest holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "ingest.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestLockedError(
+                "another ingest is running on this index; try again when it ends"
+            ) from None
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ingest_corpus(
+    settings: Settings,
+    index: Any,
+    embeddings: Any,
+    rebuild: bool = False,
+    progress: bool = False,
+) -> IngestReport:
+    """Bring the index in line with the corpus folder.
+
+    Args:
+        settings: Where the corpus is and how to chunk it.
+        index: A ``GuidanceIndex`` (or a fake with the same methods).
+        embeddings: A ``SentenceEmbeddings`` (or fake); only used when a file changed.
+        rebuild: Drop the index first and embed everything again.
+        progress: Show a progress bar on the terminal.
+
+    Returns:
+        What was added, updated, removed, left unchanged or skipped (with the reason).
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    with ingest_lock(settings.data_dir):
+        if rebuild:
+            index.reset()
+        manifest = load_manifest(settings.manifest_path)
+        files = {
+            path.relative_to(settings.corpus_dir).as_posix(): path
+            for path in find_documents(settings.corpus_dir)
+        }
+        indexed = index.document_hashes()
+        existing = set(index.documents())
+        for doc in sorted(existing - set(files)):
+            index.delete_document(doc)
+            report.removed.append(doc)
+
+        pending: list[tuple[str, str, str | None]] = []
+        for doc, path in files.items():
+            entry = manifest.entry(doc)
+            title = entry.title if entry else None
+            content_hash = document_hash(path.read_bytes(), title or "", settings)
+            if indexed.get(doc) == content_hash:
+                report.unchanged.append(doc)
+            else:
+                pending.append((doc, content_hash, title))
+
+        for doc, content_hash, title in _progress(pending, progress):
+            try:
+                raw = load_text(files[doc])
+            except DocumentError as error:
+                log.warning("skipped %s", error)
+                report.skipped.append((doc, str(error)))
+                index.delete_document(doc)
+                continue
+            title = title or fallback_title(raw, doc)
+            chunks = chunk_document(doc, title, raw, max_chars=settings.chunk_max_chars)
+            stored_chunks, stored_sentences = _records(chunks)
+            chunk_vectors = embeddings.encode([embedding_text(chunk) for chunk in chunks])
+            sentence_vectors = embeddings.encode(sentence_embedding_texts(chunks))
+            stored_sentences = [
+                StoredSentence(**{**sentence.__dict__, "vector": vector})
+                for sentence, vector in zip(
+                    stored_sentences, _rows(sentence_vectors, len(stored_sentences)), strict=True
+                )
+            ]
+            index.delete_document(doc)
+            index.add_document(stored_chunks, chunk_vectors, stored_sentences, content_hash)
+            (report.updated if doc in existing else report.added).append(doc)
+
+        report.chunks = index.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _rows(matrix: np.ndarray, count: int) -> list[np.ndarray]:
+    return [matrix[i] for i in range(count)]
+
+
+def _records(chunks: list[Chunk]) -> tuple[list[StoredChunk], list[StoredSentence]]:
+    """Index records for a document's chunks and sentences (sentence vectors filled in later)."""
+    stored_chunks: list[StoredChunk] = []
+    stored_sentences: list[StoredSentence] = []
+    empty = np.zeros(0, dtype=np.float32)
+    for chunk in chunks:
+        stored_chunks.append(
+            StoredChunk(
+                id=chunk.id,
+                doc=chunk.doc,
+                title=chunk.title,
+                section=chunk.section,
+                text=chunk.text,
+                start=chunk.start,
+                end=chunk.end,
+                index=chunk.index,
+            )
+        )
+        for position, sentence in enumerate(chunk.sentences):
+            stored_sentences.append(
+                StoredSentence(
+                    id=f"{chunk.id}:{position}",
+                    chunk_id=chunk.id,
+                    doc=chunk.doc,
+                    text=sentence.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    position=position,
+                    kind=sentence.kind,
+                    block=sentence.block,
+                    vector=empty,
+                )
+            )
+    return stored_chunks, stored_sentences
+
+
+def _progress(items: list[Any], enabled: bool) -> Any:
+    if not enabled or len(items) < 2:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc="Embedding documents", unit="doc")

@@ -1,0 +1,115 @@
+"""Shared fixtures: deterministic fake embeddings, data folders in tmp, a network guard, the real model."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.settings import Settings
+from assistant.terms import content_terms
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+class FakeEmbeddings:
+    """Bag-of-words vectors from hashed word stems: deterministic, instant, similar texts score high.
+
+    Counts the texts it embeds, so tests can tell whether "the model" was used.
+    """
+
+    model_name = "fake"
+
+    def __init__(self, dimensions: int = 256) -> None:
+        self.dimensions = dimensions
+        self.embedded = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimensions, dtype=np.float32)
+        for term in content_terms(text) or ["<empty>"]:
+            vector[int(hashlib.md5(term.encode()).hexdigest(), 16) % self.dimensions] += 1.0
+        return vector / np.linalg.norm(vector)
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.embedded += len(texts)
+        return np.stack([self._vector(text) for text in texts]) if texts else np.zeros((0, self.dimensions))
+
+    def query_vector(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text).tolist()
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+        if not str(host).startswith("127."):
+            raise ConnectionRefusedError(f"tests are offline: refused a connection to {host}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs offline: any connection beyond loopback fails."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the data folder at the test's tmp folder; nothing is written to ./data."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real corpus."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in CORPUS.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.fixture
+def settings(data_dir: Path, corpus_copy: Path) -> Settings:
+    """Settings over a tmp data folder and a writable copy of the corpus."""
+    return Settings(data_dir=data_dir, corpus_dir=corpus_copy)
+
+
+@pytest.fixture
+def fake_embeddings() -> FakeEmbeddings:
+    """Deterministic fake embeddings."""
+    return FakeEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the real model on the real corpus, with an index shared by the session."""
+    return Settings(data_dir=tmp_path_factory.mktemp("real-data"), corpus_dir=CORPUS)
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_settings: Settings) -> Iterator[Any]:
+    """The assistant with the real embedding model and an index built from the real corpus."""
+    from assistant.chain import Assistant
+
+    assistant = Assistant(real_settings)
+    assistant.chain()
+    yield assistant

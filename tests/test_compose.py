@@ -1,0 +1,113 @@
+"""The extractive answer: grounded sentences, numbered citations, refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.compose import asks_for_list, compose_answer, refusal, relevance, with_context
+from assistant.lexical import LexicalIndex
+from assistant.phrases import REFUSAL
+from assistant.store import StoredChunk, StoredSentence
+from tests.conftest import FakeEmbeddings
+
+RAW = (
+    "Why things fail\n\n"
+    "Of the many challenges, common problems include:\n"
+    "01\tUnclear business cases, creating mismanagement of expectations later\n"
+    "02\tWeak communications resulting in staff worries\n\n"
+    "1+1=3 collaborations are about transformational public purpose. They are about innovation."
+)
+
+
+def build(embeddings: FakeEmbeddings):
+    spans = [
+        ("Of the many challenges, common problems include:", "paragraph", 0),
+        ("Unclear business cases, creating mismanagement of expectations later", "list_item", 1),
+        ("Weak communications resulting in staff worries", "list_item", 2),
+        ("1+1=3 collaborations are about transformational public purpose.", "paragraph", 3),
+        ("They are about innovation.", "paragraph", 3),
+    ]
+    chunk = StoredChunk("c1", "doc.txt", "A Guide", "Why things fail", RAW[17:], 17, len(RAW), 0)
+    sentences = []
+    for position, (text, kind, block) in enumerate(spans):
+        start = RAW.index(text)
+        sentences.append(
+            StoredSentence(
+                f"c1:{position}",
+                "c1",
+                "doc.txt",
+                text,
+                start,
+                start + len(text),
+                position,
+                kind,
+                block,
+                embeddings.query_vector(text),
+            )
+        )
+    return {"c1": chunk}, sentences, LexicalIndex([chunk])
+
+
+def ask(question: str, threshold: float = 0.1):
+    embeddings = FakeEmbeddings()
+    chunks, sentences, lexical = build(embeddings)
+    return compose_answer(
+        question,
+        question,
+        embeddings.query_vector(question),
+        sentences,
+        chunks,
+        lexical,
+        threshold=threshold,
+        max_points=4,
+        max_chars=1000,
+        topics=["A Guide"],
+    )
+
+
+def test_every_line_cites_its_verbatim_quote() -> None:
+    composition = ask("what are the common problems with business cases and staff communications?")
+    assert not composition.abstained
+    assert [citation.n for citation in composition.citations] == list(
+        range(1, len(composition.citations) + 1)
+    )
+    for citation in composition.citations:
+        assert " ".join(RAW[citation.start : citation.end].split()) == citation.quote
+        assert f"[{citation.n}]" in composition.text
+        assert citation.quote.rstrip(":") in composition.text
+
+
+def test_list_questions_get_a_lead_and_bullets() -> None:
+    composition = ask(
+        "which common problems include unclear business cases or weak communications and staff worries?"
+    )
+    lead, _, bullets = composition.text.partition("\n\n")
+    assert lead and bullets.startswith("- ")
+
+
+def test_unrelated_question_is_refused_with_the_fixed_sentence() -> None:
+    composition = ask("recipe for shepherd's pie", threshold=0.3)
+    assert composition.abstained and composition.citations == []
+    assert composition.text.startswith(REFUSAL) and "A Guide" in composition.text
+
+
+def test_pronoun_sentence_is_quoted_with_the_one_before() -> None:
+    embeddings = FakeEmbeddings()
+    _, sentences, _ = build(embeddings)
+    by_position = {(s.chunk_id, s.position): s for s in sentences}
+    merged = with_context(sentences[4], by_position)
+    assert merged.text.startswith("1+1=3 collaborations") and merged.text.endswith("innovation.")
+    assert " ".join(RAW[merged.start : merged.end].split()) == merged.text
+    assert with_context(sentences[1], by_position) is sentences[1]
+
+
+def test_list_question_detection() -> None:
+    assert asks_for_list("Why do shared services fail?")
+    assert asks_for_list("What are the barriers to collaboration?")
+    assert not asks_for_list("What does 1+1=3 mean?")
+
+
+def test_relevance_drops_with_words_the_corpus_never_uses() -> None:
+    assert relevance(0.6, 0.0) == np.float64(0.6)
+    assert relevance(0.6, 1.0) < relevance(0.6, 0.5) < 0.6
+    assert refusal([]) == REFUSAL

@@ -1,0 +1,61 @@
+"""The real embedding model on the real corpus: verbatim citations for every eval question, refusals."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+import yaml
+
+from ingest.loaders import load_text
+from tests.conftest import CORPUS, ROOT
+
+CASES = yaml.safe_load((ROOT / "eval" / "cases" / "questions.yaml").read_text(encoding="utf-8"))
+
+
+def all_answers(assistant):
+    for case in CASES["cases"]:
+        yield case, assistant.ask(case["question"])
+    for conversation in CASES["conversations"]:
+        history: list[str] = []
+        for turn in conversation["turns"]:
+            answer = assistant.ask(turn["question"], history)
+            history.append(assistant.standalone_query(turn["question"], history))
+        yield conversation["turns"][-1] | {"kind": "in_scope"}, answer
+
+
+@pytest.mark.model
+def test_every_citation_is_verbatim_with_its_span(real_assistant) -> None:
+    raw = {path.name: load_text(path) for path in CORPUS.glob("*.txt")}
+    checked = 0
+    for _, answer in all_answers(real_assistant):
+        for citation in answer.citations:
+            assert " ".join(raw[citation.doc][citation.start : citation.end].split()) == citation.quote
+            assert " ".join(citation.quote.split()) in " ".join(raw[citation.doc].split())
+            checked += 1
+    assert checked > 100
+
+
+@pytest.mark.model
+def test_refusals_and_answer_lengths(real_assistant) -> None:
+    results = list(all_answers(real_assistant))
+    out_of_scope = [answer for case, answer in results if case["kind"] == "out_of_scope"]
+    in_scope = [answer for case, answer in results if case["kind"] == "in_scope"]
+    assert sum(answer.abstained for answer in out_of_scope) / len(out_of_scope) >= 0.8
+    assert sum(answer.abstained for answer in in_scope) / len(in_scope) <= 0.15
+    assert statistics.median(len(answer.answer) for answer in in_scope if not answer.abstained) < 1200
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("Why do shared services fail?", "Unhinging issues"),
+        ("How do we sustain shared services?", "How to sustain shared services"),
+        ("What went wrong with the marketing rebrand?", "07: A marketing mistake"),
+    ],
+)
+def test_answers_cite_the_right_section(real_assistant, question: str, expected: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained
+    assert expected in {citation.section for citation in answer.citations}
