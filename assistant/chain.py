@@ -11,15 +11,16 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
 from assistant.compose import compose_answer
 from assistant.conversation import condense_question
 from assistant.embeddings import SentenceEmbeddings
 from assistant.lexical import LexicalIndex
 from assistant.phrases import EMPTY_QUESTION
+from assistant.quotes import locate_quote, section_at
 from assistant.retrieve import GuidanceRetriever, Mode
 from assistant.settings import Settings
-from assistant.store import GuidanceIndex, open_client
+from assistant.store import GuidanceIndex, StoredChunk, open_client
 
 NEAREST_SENTENCES = 40
 """Sentences fetched by dense search, besides those of the retrieved passages, as answer candidates."""
@@ -113,6 +114,7 @@ class Assistant:
         self.mode = mode
         self._chain: Runnable | None = None
         self._retriever: GuidanceRetriever | None = None
+        self._raw: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -165,6 +167,34 @@ class Assistant:
         self.chain()
         assert self._retriever is not None
         return self._retriever.invoke(query)
+
+    def chunks(self) -> dict[str, StoredChunk]:
+        """Every indexed chunk by id (titles, sections, text), loaded with the chain."""
+        self.chain()
+        assert self._retriever is not None
+        return self._retriever.lexical.chunks
+
+    def cite(self, doc: str, quote: str, n: int = 1, score: float = 1.0) -> Citation | None:
+        """A citation of ``quote`` in document ``doc`` of the corpus (same object as answers carry).
+
+        Returns None when the quote is not in the document.
+        """
+        path = self.settings.corpus_dir / doc
+        if doc not in self._raw:
+            from ingest.loaders import DocumentError, load_text
+
+            try:
+                self._raw[doc] = load_text(path)
+            except DocumentError:
+                self._raw[doc] = ""
+        span = locate_quote(self._raw[doc], quote)
+        if span is None:
+            return None
+        chunk = section_at(self.chunks().values(), doc, span[0])
+        title = chunk.title if chunk else doc
+        section = chunk.section if chunk else None
+        text = " ".join(self._raw[doc][span[0] : span[1]].split())
+        return Citation(n, doc, title, section, text, span[0], span[1], round(score, 4))
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer one question; ``history`` holds the standalone queries of earlier turns.

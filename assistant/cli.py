@@ -7,6 +7,7 @@ Bad input or configuration ends with a one-line message on stderr and exit code 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -15,6 +16,16 @@ from pathlib import Path
 from typing import Any
 
 EXIT_USAGE = 2
+
+FEATURE_COMMANDS = (
+    ("review", "assistant.review_command", "check a shared-services proposal against the guidance"),
+    ("prompts", "assistant.discussion_command", "discussion prompts for leadership sessions"),
+    ("serve", "assistant.web_command", "start the browser app"),
+    ("eval", "eval.command", "measure answers against the gold questions (the CI gate)"),
+    ("bench", "eval.bench_command", "benchmark speed, memory and scale"),
+)
+"""Commands of the features: each module is cheap to import and offers ``add_arguments(parser)`` and
+``run(args, settings) -> int`` (exit code)."""
 
 
 class UsageError(Exception):
@@ -43,7 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--corpus", type=Path, help="corpus folder")
     ask.set_defaults(handler=run_ask)
+
+    for name, module_name, help_text in FEATURE_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        command = commands.add_parser(name, help=help_text)
+        module.add_arguments(command)
+        command.set_defaults(handler=_feature_handler(module))
     return parser
+
+
+def _feature_handler(module: Any) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        return int(module.run(args, load_settings(args)))
+
+    return handler
 
 
 def load_settings(args: argparse.Namespace) -> Any:

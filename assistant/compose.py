@@ -15,6 +15,7 @@ import numpy as np
 from assistant.answer import Citation
 from assistant.lexical import LexicalIndex
 from assistant.phrases import COVERAGE_HINT, REFUSAL
+from assistant.quotes import citation_from
 from assistant.store import StoredChunk, StoredSentence
 from assistant.terms import content_terms
 
@@ -262,16 +263,7 @@ def compose_answer(
     citations: list[Citation] = []
     lines: list[str] = []
     for sentence, candidate in points:
-        citation = Citation(
-            n=len(citations) + 1,
-            doc=sentence.doc,
-            title=candidate.chunk.title,
-            section=candidate.chunk.section,
-            quote=sentence.text,
-            start=sentence.start,
-            end=sentence.end,
-            score=round(candidate.score, 4),
-        )
+        citation = citation_from(sentence, candidate.chunk, len(citations) + 1, candidate.score)
         citations.append(citation)
         lines.append(f"{_as_sentence(sentence.text)} [{citation.n}]")
     if want_list:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,6 +43,32 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, le=100_000, description="Longest question accepted.")
     max_answer_chars: int = Field(1100, ge=200, le=5000, description="Soft length limit of an answer.")
+
+    llm_provider: Literal["none", "openai", "ollama", "llamacpp"] = Field(
+        "none",
+        description="Model that writes answers: none (extractive, offline), openai, ollama or llamacpp.",
+    )
+    llm_model: str = Field("", description="Model name (openai/ollama) or path of a GGUF file (llamacpp).")
+    llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the OpenAI-compatible server.")
+    llm_timeout: float = Field(
+        30.0, gt=0, le=600, description="Seconds to wait for the model before falling back."
+    )
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature of the model.")
+    llm_max_tokens: int = Field(
+        400, ge=16, le=8192, description="Most tokens the model may write per answer."
+    )
+    unsupported_sentences: Literal["remove", "mark"] = Field(
+        "remove",
+        description="What verification does with generated sentences their citations do not support.",
+    )
+    host: str = Field(
+        "127.0.0.1", description="Address the web app listens on (loopback unless told otherwise)."
+    )
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web app.")
+    auth: SecretStr | None = Field(None, description="Web login as user:password (unset = no login).")
+    auth_file: Path | None = Field(None, description="File of user:password lines for the web login.")
+    max_upload_mb: float = Field(10.0, gt=0, le=200, description="Largest proposal upload, in megabytes.")
 
     @field_validator("chroma_url")
     @classmethod
