@@ -20,9 +20,9 @@ from assistant.store import StoredChunk, StoredSentence
 from assistant.terms import content_terms
 
 LIST_QUESTION = re.compile(
-    r"\b(why|reasons?|factors?|causes?|examples?|risks?|problems?|issues?|lessons?|learn\w*|barriers?|"
-    r"principles?|conditions?|ways?|steps?|tips?|pitfalls?|mistakes?|signs?|consequences?|benefits?|"
-    r"how (?:do|can|could|should|to|might)|what (?:are|makes|should|can|could)|which|list)\b",
+    r"\b(why|reasons|factors|causes|examples|risks|problems|issues|lessons|barriers|principles|conditions|"
+    r"ways|steps|tips|pitfalls|mistakes|signs|consequences|benefits|things|"
+    r"how (?:do|can|could|should|to|might)|what (?:are|makes|should)|list)\b",
     re.IGNORECASE,
 )
 """Questions that ask for reasons, factors or examples get a lead and bullets."""
@@ -39,7 +39,7 @@ WEIGHT_OVERLAP = 0.3
 SAME_SECTION_BONUS = 0.1
 """Extra score for sentences from the best sentence's section: answers stay on one topic."""
 
-KEEP_RATIO = 0.7
+KEEP_RATIO = 0.65
 """Sentences scoring below this share of the best one are left out."""
 
 LIST_MIN_SHARE = 0.75
