@@ -1,0 +1,1 @@
+"""The eval suite (``assistant eval``): gold cases, metrics, the naive baseline, the report and the gate."""

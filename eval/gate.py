@@ -1,0 +1,97 @@
+"""The thresholds file (``eval/thresholds.toml``) and the quality gate that ``assistant eval`` applies.
+
+The file holds the calibrated matching thresholds (nugget embedding match, citation support) and a
+``[gate]`` table of ``<metric>_min`` / ``<metric>_max`` values that the hybrid pipeline must meet.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from eval.cases import describe_errors
+from eval.results import METRIC_NAMES, GateResult, Summary
+
+THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.toml"
+GATED_PIPELINE = "hybrid"
+
+
+class ThresholdsError(ValueError):
+    """A thresholds file that cannot be read or does not follow its schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NuggetMatch(_Strict):
+    """When the embedding matcher counts a nugget as found."""
+
+    embedding_min: float = Field(ge=-1.0, le=1.0, description="Least cosine of nugget and answer sentence.")
+
+
+class SupportThresholds(_Strict):
+    """When a quote supports a statement: lexical share ≥ lexical_min OR cosine ≥ embedding_min."""
+
+    lexical_min: float = Field(
+        ge=0.0, le=1.0, description="Least share of statement content words in the quote."
+    )
+    embedding_min: float = Field(ge=-1.0, le=1.0, description="Least cosine of statement and quote.")
+
+
+class Thresholds(_Strict):
+    """The whole thresholds file."""
+
+    nugget_match: NuggetMatch
+    support: SupportThresholds
+    gate: dict[str, float]
+
+    @field_validator("gate")
+    @classmethod
+    def _check_gate_keys(cls, gate: dict[str, float]) -> dict[str, float]:
+        for key in gate:
+            metric, _, bound = key.rpartition("_")
+            if bound not in ("min", "max") or metric not in METRIC_NAMES:
+                known = ", ".join(sorted(METRIC_NAMES))
+                raise ValueError(f"{key!r} is not <metric>_min or <metric>_max; metrics: {known}")
+        return gate
+
+
+def load_thresholds(path: Path = THRESHOLDS_PATH) -> Thresholds:
+    """Read and validate the thresholds file.
+
+    Raises:
+        ThresholdsError: when it is missing, is not TOML or breaks the schema.
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ThresholdsError(f"{path}: cannot read the thresholds ({error})") from None
+    try:
+        return Thresholds.model_validate(data)
+    except ValidationError as error:
+        raise ThresholdsError(f"{path}: {describe_errors(error)}") from None
+
+
+def check_gate(summary: Summary, gate: Mapping[str, float], pipeline: str = GATED_PIPELINE) -> GateResult:
+    """Compare a pipeline's summary with the gate's thresholds.
+
+    A metric that could not be measured (None) misses its threshold.
+
+    Returns:
+        The verdict, with one line per missed threshold.
+    """
+    failures = []
+    for key, limit in gate.items():
+        metric, _, bound = key.rpartition("_")
+        value = summary.value(metric)
+        if value is None:
+            failures.append(f"{metric} was not measured ({bound}imum {limit:g})")
+        elif bound == "min" and value < limit:
+            failures.append(f"{metric} = {value:.4g} is below the minimum {limit:g}")
+        elif bound == "max" and value > limit:
+            failures.append(f"{metric} = {value:.4g} is above the maximum {limit:g}")
+    return GateResult(pipeline=pipeline, failures=failures, checked=dict(gate))

@@ -1,0 +1,153 @@
+"""Score a pipeline's answers to the gold questions: retrieval, nuggets, citations, refusals, timing.
+
+Every text the embedding matchers need is embedded once, in large batches, through ``EmbeddingCache``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.support import is_supported
+from eval.cases import GoldCase
+from eval.gate import Thresholds
+from eval.metrics import (
+    Statement,
+    citation_is_valid,
+    citation_support,
+    ndcg_at_k,
+    nuggets_found_by_embedding,
+    phrase_found,
+    recall_at_k,
+    reciprocal_rank_at_k,
+    split_statements,
+)
+from eval.results import CaseResult, PipelineOutput
+from ingest.loaders import DocumentError, load_text
+
+
+class EmbeddingCache:
+    """Wraps an embedding model so each distinct text is embedded once, missing texts in one batch.
+
+    It has the same ``encode(list[str]) -> np.ndarray`` as the model, so it can stand in for it.
+    """
+
+    def __init__(self, embeddings: Any) -> None:
+        """Wrap ``embeddings`` (anything with ``encode``)."""
+        self.embeddings = embeddings
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Normalised rows for the texts, embedding only those not seen before."""
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
+        if missing:
+            vectors = self.embeddings.encode(missing)
+            self._vectors.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._vectors[text] for text in texts])
+
+
+def read_documents(corpus_dir: Path, docs: Iterable[str]) -> dict[str, str | None]:
+    """The raw text of each cited document (None when it cannot be read), as the citations quote it."""
+    texts: dict[str, str | None] = {}
+    for doc in docs:
+        if doc not in texts:
+            try:
+                texts[doc] = load_text(corpus_dir / doc)
+            except DocumentError:
+                texts[doc] = None
+    return texts
+
+
+def answer_statements(output: PipelineOutput) -> list[Statement]:
+    """The statements of an answer; a refusal has none."""
+    return [] if output.answer.abstained else split_statements(output.answer.answer)
+
+
+def score_outputs(
+    cases: Sequence[GoldCase],
+    outputs: Sequence[PipelineOutput],
+    embeddings: EmbeddingCache,
+    corpus_dir: Path,
+    thresholds: Thresholds,
+) -> list[CaseResult]:
+    """Score one pipeline's outputs, one per gold case, in the same order."""
+    statements = [answer_statements(output) for output in outputs]
+    # one batch for what the nugget matcher compares: in-scope answers' sentences and the nuggets
+    nugget_texts = [nugget.text for case in cases for nugget in case.nuggets]
+    sentences = [
+        statement.text
+        for case, group in zip(cases, statements, strict=True)
+        if case.in_scope
+        for statement in group
+    ]
+    embeddings.encode(nugget_texts + sentences)
+    documents = read_documents(
+        corpus_dir, (citation.doc for output in outputs for citation in output.answer.citations)
+    )
+    return [
+        score_case(case, output, group, embeddings, documents, thresholds)
+        for case, output, group in zip(cases, outputs, statements, strict=True)
+    ]
+
+
+def score_case(
+    case: GoldCase,
+    output: PipelineOutput,
+    statements: Sequence[Statement],
+    embeddings: Any,
+    documents: Mapping[str, str | None],
+    thresholds: Thresholds,
+) -> CaseResult:
+    """Score one answer against its gold case."""
+    answer = output.answer
+    result = CaseResult(
+        case_id=case.id,
+        kind=case.kind,
+        question=case.question,
+        answer=answer.answer,
+        abstained=answer.abstained,
+        citations=[asdict(citation) for citation in answer.citations],
+        retrieved=list(output.retrieved),
+        latency_ms=float(answer.timings_ms.get("total", 0.0)),
+        earlier_questions=list(case.questions[:-1]),
+        statements=len(statements),
+    )
+    result.citations_valid = [
+        citation_is_valid(citation.quote, citation.start, citation.end, documents.get(citation.doc))
+        for citation in answer.citations
+    ]
+    quotes = {citation.n: citation.quote for citation in answer.citations}
+    support = citation_support(
+        statements,
+        quotes,
+        lambda statement, quote: is_supported(
+            statement, quote, embeddings, thresholds.support.lexical_min, thresholds.support.embedding_min
+        ),
+    )
+    result.citation_recall = support.recall
+    result.citation_precision = support.precision
+    if case.in_scope:
+        expected = [(item.doc, item.section) for item in case.expected]
+        result.recall_at_5 = recall_at_k(output.retrieved, expected, 5)
+        result.reciprocal_rank_at_10 = reciprocal_rank_at_k(output.retrieved, expected, 10)
+        result.ndcg_at_10 = ndcg_at_k(output.retrieved, expected, 10)
+        result.nugget_labels = [nugget.label for nugget in case.nuggets]
+        if answer.abstained:
+            result.nuggets_found_phrase = [False] * len(case.nuggets)
+            result.nuggets_found_embedding = [False] * len(case.nuggets)
+        else:
+            result.nuggets_found_phrase = [
+                phrase_found(nugget.phrasings, answer.answer) for nugget in case.nuggets
+            ]
+            result.nuggets_found_embedding = nuggets_found_by_embedding(
+                embeddings.encode([nugget.text for nugget in case.nuggets]),
+                embeddings.encode([statement.text for statement in statements]),
+                thresholds.nugget_match.embedding_min,
+            )
+    return result

@@ -1,0 +1,108 @@
+"""Tests for eval.scoring and eval.runner: one answer scored by hand, batching, conversations."""
+
+from pathlib import Path
+
+import pytest
+
+from eval.cases import ExpectedSection, GoldCase, Nugget
+from eval.gate import load_thresholds
+from eval.results import PipelineOutput
+from eval.runner import AssistantPipeline, PipelineEmbeddings
+from eval.scoring import EmbeddingCache, score_outputs
+
+DOC = "doc.txt"
+RAW = "Heading\n\nBudgets stay with the customer. Customers may always leave.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    (tmp_path / DOC).write_text(RAW, encoding="utf-8")
+    return tmp_path
+
+
+def quote(text: str) -> tuple[str, str, int, int]:
+    start = RAW.index(text)
+    return (DOC, text, start, start + len(text))
+
+
+CASE = GoldCase(
+    id="budgets",
+    kind="in_scope",
+    questions=("Where do budgets sit?",),
+    expected=(ExpectedSection(doc=DOC, section="Heading"),),
+    nuggets=(
+        Nugget(label="budgets stay with the customer", phrasings=["stay with the customer"]),
+        Nugget(label="payroll", phrasings=["shared payroll"]),
+    ),
+)
+
+
+def test_one_answer_scored_by_hand(corpus, fake_embeddings, make_answer):
+    answer = make_answer(
+        CASE.question, [quote("Budgets stay with the customer."), (DOC, "Not in the text.", 0, 7)]
+    )
+    output = PipelineOutput(answer, [("other.txt", None), (DOC, "Heading")])
+    (result,) = score_outputs([CASE], [output], EmbeddingCache(fake_embeddings), corpus, load_thresholds())
+    assert result.recall_at_5 == 1.0
+    assert result.reciprocal_rank_at_10 == 0.5
+    assert result.nuggets_found_phrase == [True, False]
+    assert result.nugget_recall_phrase == 0.5
+    assert result.missing_nuggets == ["payroll"]
+    assert result.citations_valid == [True, False]
+    assert result.statements == 2
+    assert result.citation_recall == 1.0  # each statement is its own quote
+    assert result.latency_ms == 10.0
+
+
+def test_a_refusal_finds_no_nuggets_and_has_no_statements(corpus, fake_embeddings, make_answer):
+    output = PipelineOutput(make_answer(CASE.question, [], abstained=True), [])
+    (result,) = score_outputs([CASE], [output], EmbeddingCache(fake_embeddings), corpus, load_thresholds())
+    assert result.abstained
+    assert result.nuggets_found_phrase == [False, False]
+    assert result.nuggets_found_embedding == [False, False]
+    assert result.citation_recall is None and result.recall_at_5 == 0.0
+
+
+def test_the_cache_embeds_each_text_once(fake_embeddings):
+    cache = EmbeddingCache(fake_embeddings)
+    first = cache.encode(["a b", "c", "a b"])
+    assert first.shape == (3, fake_embeddings.dimensions)
+    cache.encode(["c", "a b"])
+    assert fake_embeddings.embedded == 2
+
+
+class FakeAssistant:
+    """Records what the eval asks; condenses a follow-up by prefixing the previous query."""
+
+    def __init__(self, make_answer):
+        self.make_answer = make_answer
+        self.asked = []
+
+    def standalone_query(self, question, history):
+        return f"{history[-1]} {question}" if history else question
+
+    def ask(self, question, history):
+        self.asked.append((question, list(history)))
+        return self.make_answer(question, [])
+
+    def retrieve(self, query):
+        from langchain_core.documents import Document
+
+        return [Document(page_content=query, metadata={"doc": DOC, "section": None})]
+
+
+def test_a_conversation_is_asked_with_the_earlier_standalone_queries(make_answer):
+    assistant = FakeAssistant(make_answer)
+    output = AssistantPipeline(assistant, "hybrid", "").answer(
+        ("Why do they fail?", "And how to avoid that?")
+    )
+    assert assistant.asked == [("And how to avoid that?", ["Why do they fail?"])]
+    assert output.retrieved == [(DOC, None)]
+
+
+def test_each_pipeline_has_its_own_question_cache(fake_embeddings):
+    first, second = PipelineEmbeddings(fake_embeddings), PipelineEmbeddings(fake_embeddings)
+    first.query_vector("q")
+    first.query_vector("q")
+    second.query_vector("q")
+    assert fake_embeddings.embedded == 2
