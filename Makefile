@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: setup run ask ingest test eval lint clean
 
@@ -13,8 +14,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[llm]'
 	touch $(STAMP)
+
+# Test tools on top: llama.cpp's server with a tiny model, Playwright (driving Debian's Chromium).
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 run: setup
 	$(PY) -m assistant ask
@@ -22,7 +28,7 @@ run: setup
 ingest: setup
 	$(PY) -m assistant ingest
 
-test: setup
+test: $(TEST_STAMP)
 	$(PY) -m pytest
 
 eval: setup

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -71,6 +71,9 @@ def build_answer_chain(
             query_vector=retriever.embeddings.query_vector(inputs["query"]),
             sentences=inputs["sentences"],
             chunks=lexical.chunks,
+            passage_ranks={
+                passage.metadata["id"]: passage.metadata["rank"] for passage in inputs["passages"]
+            },
             lexical=lexical,
             threshold=settings.abstain_threshold,
             max_points=settings.max_points,
@@ -104,6 +107,7 @@ class Assistant:
         embeddings: Any = None,
         index: Any = None,
         mode: Mode = "hybrid",
+        chat_model: Any = None,
     ) -> None:
         """Remember the backends; nothing is opened or loaded until the first question."""
         self.settings = settings or Settings()
@@ -111,6 +115,7 @@ class Assistant:
             self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
         )
         self._index = index
+        self._chat_model = chat_model
         self.mode = mode
         self._chain: Runnable | None = None
         self._retriever: GuidanceRetriever | None = None
@@ -196,14 +201,35 @@ class Assistant:
         text = " ".join(self._raw[doc][span[0] : span[1]].split())
         return Citation(n, doc, title, section, text, span[0], span[1], round(score, 4))
 
+    def chat_model(self) -> Any:
+        """The model that writes answers (``settings.llm_provider``), made on first use; None: extractive."""
+        if self._chat_model is None and self.settings.llm_provider != "none":
+            from assistant.llm import make_chat_model
+
+            self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer one question; ``history`` holds the standalone queries of earlier turns.
+
+        With a language model configured, it writes the answer and every sentence is verified;
+        otherwise (or when it fails) the answer is the grounded extract.
 
         Raises:
             InputError: for an empty or over-long question.
         """
+        if self.settings.llm_provider != "none":
+            from assistant.generate import generate_answer
+
+            return generate_answer(self, question, history, self.chat_model(), self.settings)
         text = clean_question(question, self.settings.max_question_chars)
         return self.chain().invoke({"question": text, "history": list(history)})
+
+    def ask_stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Any]:
+        """Verified text as it grows, then the final ``Answer`` (only the Answer without a model)."""
+        from assistant.generate import stream_answer
+
+        return stream_answer(self, question, history, self.chat_model(), self.settings)
 
     def standalone_query(self, question: str, history: Sequence[str]) -> str:
         """The query a question stands for in its conversation (stored as the next turn's history)."""

@@ -112,22 +112,26 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_ask(args: argparse.Namespace) -> int:
     """``assistant ask``: one question, or one per line from stdin (interactive on a terminal)."""
     from assistant.chain import Assistant, InputError
-    from assistant.render import render_text
 
     settings = load_settings(args)
     assistant = Assistant(settings)
+    stream = not args.json and settings.llm_provider != "none"
 
-    def answer_one(question: str, history: list[str]) -> Any:
-        answer = assistant.ask(question, history)
+    def answer_one(question: str, history: list[str]) -> None:
+        if stream:
+            print_streamed(assistant.ask_stream(question, history))
+        else:
+            answer = assistant.ask(question, history)
+            print(
+                json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render(answer), flush=True
+            )
         history.append(assistant.standalone_query(question, history))
-        return answer
 
     if args.question is not None:
         try:
-            answer = answer_one(args.question, [])
+            answer_one(args.question, [])
         except InputError as error:
             raise UsageError(str(error)) from None
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer))
         return 0
 
     interactive = sys.stdin.isatty() and not args.json
@@ -150,24 +154,48 @@ def run_ask(args: argparse.Namespace) -> int:
             if not line.strip():
                 continue
         try:
-            answer = answer_one(line.rstrip("\n"), history)
+            answer_one(line.rstrip("\n"), history)
         except InputError as error:
             failures += 1
             if args.json:
                 print(json.dumps({"question": line.strip()[:200], "error": str(error)}, ensure_ascii=False))
             else:
                 print(f"error: {error}", file=sys.stderr)
-            continue
-        print(
-            json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer), flush=True
-        )
     return 0 if failures == 0 else EXIT_USAGE
+
+
+def render(answer: Any) -> str:
+    """An answer with its sources, for the terminal."""
+    from assistant.render import render_text
+
+    return render_text(answer)
+
+
+def print_streamed(items: Any) -> None:
+    """Print verified sentences as they come, then the sources (or the whole fallback answer)."""
+    from assistant.answer import Answer
+
+    shown, answer = "", None
+    for item in items:
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            print(item, end="", flush=True)
+            shown += item
+    if answer is None:
+        return
+    text = render(answer)
+    if shown and answer.answer == shown:
+        print(text[len(shown) :], flush=True)
+    else:
+        print(("\n\n" if shown else "") + text, flush=True)
 
 
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exception types that mean bad input or configuration (imported only once a command runs)."""
     from assistant.chain import InputError
     from assistant.embeddings import ModelNotFoundError
+    from assistant.llm import LLMConfigError
     from assistant.store import IndexMismatchError
     from ingest.loaders import DocumentError
     from ingest.manifest import ManifestError
@@ -181,6 +209,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
         DocumentError,
         ManifestError,
         IngestLockedError,
+        LLMConfigError,
     )
 
 

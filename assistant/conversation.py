@@ -12,7 +12,7 @@ FOLLOW_UP_OPENING = re.compile(
 )
 ANAPHORA = frozenset(
     "that this it they them those these there its their his her he she one ones same former latter "
-    "first second third last another other".split()
+    "first second third last another other then instead".split()
 )
 MAX_CONTEXT_CHARS = 400
 

@@ -32,12 +32,12 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(900, ge=200, le=4000, description="Largest chunk, in characters.")
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     abstain_threshold: float = Field(
-        0.34,
+        0.27,
         ge=0.0,
         le=1.0,
         description="Least relevance (0-1) a question needs to be answered; below it the assistant refuses.",
     )
-    max_points: int = Field(6, ge=1, le=20, description="Most cited sentences in a prose answer.")
+    max_points: int = Field(12, ge=1, le=30, description="Most cited sentences in a prose answer.")
     max_list_items: int = Field(
         10, ge=1, le=30, description="Most bullets when the answer is a list from the guidance."
     )

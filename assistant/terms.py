@@ -36,6 +36,23 @@ def words(text: str) -> list[str]:
     return ["".join(match.group(0).lower().replace("’", "'").split()) for match in WORD.finditer(text)]
 
 
+NAMED = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|\d{2,}|[A-Z][a-z]+)\b")
+"""Acronyms (VAT, TUPE), numbers (113, 2023) and capitalised words: the names of specific things."""
+
+SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+)$")
+
+
+def named_terms(text: str) -> list[str]:
+    """Stemmed names of specific things in a text: acronyms, numbers, and capitalised words that do
+    not open a sentence ("What is the VAT treatment…" → ["vat"])."""
+    found = [
+        match.group(0).lower()
+        for match in NAMED.finditer(text)
+        if not SENTENCE_START.search(text[: match.start()]) and match.group(0).lower() not in STOPWORDS
+    ]
+    return list(_stemmer().stemWords(found))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed words of a text without stopwords: what lexical search and overlap compare."""
     kept = [word for word in words(text) if word not in STOPWORDS and "'" not in word]

@@ -57,6 +57,7 @@ def ask(question: str, threshold: float = 0.1):
         embeddings.query_vector(question),
         sentences,
         chunks,
+        {"c1": 0},
         lexical,
         threshold=threshold,
         max_points=4,
