@@ -96,22 +96,23 @@ def evaluate_discussion(assistant: Any, cases_path: Path = DISCUSSION_PATH, seed
             for prompt in prompts
         ]
         anchors = [prompt.citations[0].quote for prompt in prompts if prompt.citations]
-        figures = {
+        similarity = round(max_similarity(assistant.embeddings, texts), 4)
+        verbatim_rate, in_theme_rate = _share(verbatim), _share(in_theme)
+        distinct = len(set(anchors)) == len(anchors) == len(prompts)
+        figures: dict[str, Any] = {
             "requested": case.count,
             "returned": len(prompts),
-            "max_similarity": round(max_similarity(assistant.embeddings, texts), 4),
-            "verbatim_rate": _share(verbatim),
-            "in_theme_rate": _share(in_theme),
-            "distinct_anchors": len(set(anchors)) == len(anchors) == len(prompts),
+            "max_similarity": similarity,
+            "verbatim_rate": verbatim_rate,
+            "in_theme_rate": in_theme_rate,
+            "distinct_anchors": distinct,
             "kinds": {kind: sum(prompt.kind == kind for prompt in prompts) for kind in _kinds()},
+            "passed": len(prompts) == case.count
+            and similarity <= MAX_PROMPT_SIMILARITY
+            and verbatim_rate == 1.0
+            and in_theme_rate == 1.0
+            and distinct,
         }
-        figures["passed"] = (
-            figures["returned"] == case.count
-            and figures["max_similarity"] <= MAX_PROMPT_SIMILARITY
-            and figures["verbatim_rate"] == 1.0
-            and figures["in_theme_rate"] == 1.0
-            and figures["distinct_anchors"]
-        )
         themes[case.theme] = figures
     return {
         "threshold": MAX_PROMPT_SIMILARITY,
@@ -138,10 +139,10 @@ def format_discussion_report(results: dict[str, Any]) -> str:
     ]
     for theme, figures in results["themes"].items():
         kinds = "/".join(str(figures["kinds"][kind]) for kind in _kinds())
+        returned = f"{figures['returned']}/{figures['requested']}"
         lines.append(
-            f"{theme:34} {figures['returned']:>4}/{figures['requested']:<3} {figures['max_similarity']:>8.3f} "
-            f"{figures['verbatim_rate']:>8.2f} {figures['in_theme_rate']:>8.2f}  {kinds}"
-            + ("" if figures["passed"] else "  FAILED")
+            f"{theme:34} {returned:>8} {figures['max_similarity']:>8.3f} {figures['verbatim_rate']:>8.2f} "
+            f"{figures['in_theme_rate']:>8.2f}  {kinds}" + ("" if figures["passed"] else "  FAILED")
         )
     return "\n".join(lines)
 
