@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[llm]'
 	touch $(STAMP)
 
-# Test tools on top: llama.cpp's server with a tiny model, Playwright (driving Debian's Chromium).
+# Test tools on top: llama.cpp's server with a tiny model, Playwright driving Debian's Chromium
+# (installed with apt when missing: needs root; Playwright never downloads a browser here).
 $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test]'
+	[ -x /usr/bin/chromium ] || { apt-get update -qq && apt-get install -y -qq chromium; }
 	touch $(TEST_STAMP)
 
 run: setup
+	$(PY) -m assistant serve
+
+ask: setup
 	$(PY) -m assistant ask
 
 ingest: setup

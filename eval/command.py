@@ -8,6 +8,7 @@ are imported only when the command runs.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -51,20 +52,40 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         print(f"assistant eval: {error}", file=sys.stderr)
         return EXIT_USAGE
 
+    from assistant.embeddings import SentenceEmbeddings
+    from eval.discussion_eval import format_discussion_report
+    from eval.features import check_features, evaluate_features
     from eval.report import render_gate, render_json, render_text, write_html
+    from eval.review_eval import format_review_figures
     from eval.runner import run_eval
 
+    embeddings = SentenceEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
     evaluation = run_eval(
-        settings, cases, thresholds, cases_file=_display_path(cases_path), ablation=not args.no_ablation
+        settings,
+        cases,
+        thresholds,
+        cases_file=_display_path(cases_path),
+        ablation=not args.no_ablation,
+        embeddings=embeddings,
     )
+    features = evaluate_features(settings, embeddings)
+    feature_failures = check_features(features, thresholds.features)
     report_path = write_html(evaluation, args.out)
     if args.json:
-        print(render_json(evaluation))
+        print(json.dumps({**json.loads(render_json(evaluation)), "features": features}, default=str))
         print(render_gate(evaluation), file=sys.stderr)
         print(f"report: {report_path}", file=sys.stderr)
     else:
         print(render_text(evaluation, report_path))
-    return 0 if evaluation.gate.passed else EXIT_GATE_FAILED
+        print("\nProposal review\n" + format_review_figures(features["review"]))
+        print("\nDiscussion prompts\n" + format_discussion_report(features["prompts"]))
+    for failure in feature_failures:
+        print(f"  - {failure}", file=sys.stderr if args.json else sys.stdout)
+    if not feature_failures:
+        print(
+            "features: review and prompts meet their thresholds", file=sys.stderr if args.json else sys.stdout
+        )
+    return 0 if evaluation.gate.passed and not feature_failures else EXIT_GATE_FAILED
 
 
 def _calibrate(settings: Any, thresholds: Any) -> int:

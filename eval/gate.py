@@ -42,12 +42,26 @@ class SupportThresholds(_Strict):
     embedding_min: float = Field(ge=-1.0, le=1.0, description="Least cosine of statement and quote.")
 
 
+class FeatureThresholds(_Strict):
+    """What the proposal review and the discussion prompts must reach (main review cases)."""
+
+    review_risk_recall_min: float = Field(0.0, ge=0, le=1, description="Planted risks found.")
+    review_risk_precision_min: float = Field(0.0, ge=0, le=1, description="Flagged risks that were planted.")
+    review_addressed_recall_min: float = Field(0.0, ge=0, le=1, description="Addressed factors found.")
+    review_sum_accuracy_min: float = Field(0.0, ge=0, le=1, description="Three-sums labels right.")
+    review_sound_not_drowned: bool = Field(
+        True, description="Sound proposals within their false-risk allowance."
+    )
+    prompts_all_themes: bool = Field(True, description="Every theme: distinct, verbatim, in-theme prompts.")
+
+
 class Thresholds(_Strict):
     """The whole thresholds file."""
 
     nugget_match: NuggetMatch
     support: SupportThresholds
     gate: dict[str, float]
+    features: FeatureThresholds = Field(default_factory=lambda: FeatureThresholds())
 
     @field_validator("gate")
     @classmethod
