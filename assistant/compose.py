@@ -307,13 +307,23 @@ def compose_answer(
     if want_list:
         text = lines[0] + "\n\n" + "\n".join(f"- {line}" for line in lines[1:])
     else:
-        paragraphs: list[list[str]] = [[lines[0]]]
-        for line, (_, candidate), (_, before) in zip(lines[1:], points[1:], points, strict=False):
-            if len(paragraphs) == 1 or candidate.chunk.id != before.chunk.id:
-                paragraphs.append([])
-            paragraphs[-1].append(line)
-        text = "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
+        text = _prose(lines, points)
     return Composition(text, citations, False, score)
+
+
+def _prose(lines: list[str], points: list[tuple[StoredSentence, Candidate]]) -> str:
+    """The lead, then one paragraph per passage; list items of the guidance stay bullets."""
+    blocks: list[list[str]] = [[lines[0]]]
+    previous_kind, previous_chunk = "lead", None
+    for line, (sentence, candidate) in zip(lines[1:], points[1:], strict=True):
+        kind = "item" if sentence.kind == "list_item" else "sentence"
+        if kind != previous_kind or candidate.chunk.id != previous_chunk:
+            blocks.append([])
+        blocks[-1].append(f"- {line}" if kind == "item" else line)
+        previous_kind, previous_chunk = kind, candidate.chunk.id
+    return "\n\n".join(
+        "\n".join(block) if block[0].startswith("- ") else " ".join(block) for block in blocks
+    )
 
 
 def _overlaps(a: StoredSentence, b: StoredSentence) -> bool:
