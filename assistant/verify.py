@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.answer import Citation
 from assistant.compose import with_context
+from assistant.embeddings import EmbeddingCache
 from assistant.llm_prompts import UNVERIFIED_TAG
 from assistant.phrases import COVERAGE_HINT, REFUSAL
 from assistant.quotes import citation_from
@@ -203,28 +204,6 @@ class Quote:
     score: float
 
 
-class CachedEncoder:
-    """Wraps an embedding model so each distinct text is embedded once per answer.
-
-    Texts go one by one through ``query_vector`` when the model has it: the assistant's models embed
-    questions and passages alike (no prompts), and that path is quick without loading torch.
-    """
-
-    def __init__(self, embeddings: Any) -> None:
-        """Wrap ``embeddings`` (anything with ``encode(list[str]) -> np.ndarray``)."""
-        self.embeddings = embeddings
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Normalised rows for the texts, embedding only the unseen ones."""
-        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
-        if missing:
-            one = getattr(self.embeddings, "query_vector", None)
-            vectors = [one(text) for text in missing] if one else self.embeddings.encode(missing)
-            self._vectors.update(zip(missing, vectors, strict=True))
-        return np.stack([np.asarray(self._vectors[text], dtype=np.float32) for text in texts])
-
-
 class Verifier:
     """Checks statements against the passages they cite and numbers the supporting quotes."""
 
@@ -236,7 +215,7 @@ class Verifier:
     ) -> None:
         """Remember the numbered sources, the embedding model and the support thresholds."""
         self.sources = {source.n: source for source in sources}
-        self.embeddings = CachedEncoder(embeddings)
+        self.embeddings = EmbeddingCache(embeddings, one_at_a_time=True)
         self.thresholds = thresholds
         self.citations: list[Citation] = []
         self._numbers: dict[tuple[str, int, int], int] = {}

@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import Field
 
+from assistant.embeddings import EmbeddingCache
 from assistant.support import embedding_support, lexical_support
 from eval.cases import CASES_DIR, Nugget, Strict, load_yaml
 from eval.gate import Thresholds
-from eval.scoring import EmbeddingCache
 
 NUGGET_SAMPLE = CASES_DIR / "nugget_calibration.yaml"
 SUPPORT_SAMPLE = CASES_DIR / "support_calibration.yaml"

@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.embeddings import EmbeddingCache
 from eval.cases import GoldCase
 from eval.feedback import read_thumbs_down
 from eval.gate import GATED_PIPELINE, Thresholds, check_gate
 from eval.results import EvalRun, PipelineOutput, PipelineResult, summarise
-from eval.scoring import EmbeddingCache, score_outputs
+from eval.scoring import score_outputs
 
 MODE_DESCRIPTIONS = {
     "dense": "ours, dense retrieval only (chunk and sentence vectors)",

@@ -10,8 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from assistant.embeddings import EmbeddingCache
 from assistant.support import is_supported
 from eval.cases import GoldCase
 from eval.gate import Thresholds
@@ -28,28 +27,6 @@ from eval.metrics import (
 )
 from eval.results import CaseResult, PipelineOutput
 from ingest.loaders import DocumentError, load_text
-
-
-class EmbeddingCache:
-    """Wraps an embedding model so each distinct text is embedded once, missing texts in one batch.
-
-    It has the same ``encode(list[str]) -> np.ndarray`` as the model, so it can stand in for it.
-    """
-
-    def __init__(self, embeddings: Any) -> None:
-        """Wrap ``embeddings`` (anything with ``encode``)."""
-        self.embeddings = embeddings
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Normalised rows for the texts, embedding only those not seen before."""
-        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
-        if missing:
-            vectors = self.embeddings.encode(missing)
-            self._vectors.update(zip(missing, vectors, strict=True))
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._vectors[text] for text in texts])
 
 
 def read_documents(corpus_dir: Path, docs: Iterable[str]) -> dict[str, str | None]:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.embeddings import EmbeddingCache
 from eval.cases import load_question_cases
 from eval.gate import ThresholdsError, check_gate, load_thresholds
 from eval.results import PipelineOutput, Summary, summarise
-from eval.scoring import EmbeddingCache, score_outputs
+from eval.scoring import score_outputs
 from ingest.chunking import chunk_document
 from ingest.loaders import load_text
 

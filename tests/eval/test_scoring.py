@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.embeddings import EmbeddingCache
 from eval.cases import ExpectedSection, GoldCase, Nugget
 from eval.gate import load_thresholds
 from eval.results import PipelineOutput
 from eval.runner import AssistantPipeline, PipelineEmbeddings
-from eval.scoring import EmbeddingCache, score_outputs
+from eval.scoring import score_outputs
 
 DOC = "doc.txt"
 RAW = "Heading\n\nBudgets stay with the customer. Customers may always leave.\n"
