@@ -44,7 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--corpus", type=Path, help="corpus folder (default: ASSISTANT_CORPUS_DIR or ./corpus)"
     )
-    ingest.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="embed everything again (also after changing the embedding model)",
+    )
     ingest.set_defaults(handler=run_ingest)
 
     ask = commands.add_parser("ask", help="answer a question (no question: one per line from stdin)")
@@ -94,12 +98,17 @@ def load_settings(args: argparse.Namespace) -> Any:
 def run_ingest(args: argparse.Namespace) -> int:
     """``assistant ingest``: bring the index in line with the corpus folder."""
     from assistant.chain import Assistant
+    from assistant.store import GuidanceIndex, open_client
     from ingest.pipeline import ingest_corpus
 
     settings = load_settings(args)
     if not settings.corpus_dir.is_dir():
         raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
-    assistant = Assistant(settings)
+    # Only a rebuild may open (and replace) an index of another embedding model.
+    index = GuidanceIndex(
+        open_client(settings), settings.collection, settings.embedding_model, allow_other_model=args.rebuild
+    )
+    assistant = Assistant(settings, index=index)
     report = ingest_corpus(
         settings, assistant.index, assistant.embeddings, rebuild=args.rebuild, progress=True
     )
@@ -134,6 +143,8 @@ def run_ask(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         return 0
 
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 become U+FFFD, not a crash
+        sys.stdin.reconfigure(errors="replace")
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
         print("Ask a question about shared services and collaboration (empty line or Ctrl-D to stop).")
@@ -196,7 +207,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from assistant.chain import InputError
     from assistant.embeddings import ModelNotFoundError
     from assistant.llm import LLMConfigError
-    from assistant.store import IndexMismatchError
+    from assistant.store import IndexMismatchError, IndexUnreadableError
     from ingest.loaders import DocumentError
     from ingest.manifest import ManifestError
     from ingest.pipeline import IngestLockedError
@@ -206,6 +217,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
         InputError,
         ModelNotFoundError,
         IndexMismatchError,
+        IndexUnreadableError,
         DocumentError,
         ManifestError,
         IngestLockedError,

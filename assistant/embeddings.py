@@ -226,7 +226,8 @@ class SentenceEmbeddings(Embeddings):
         self.device = device
         self.fast_queries = fast_queries
         self._model: Any = None
-        self._query_encoder: BertQueryEncoder | None | bool = None  # False: the model does not allow it
+        self._query_encoder: BertQueryEncoder | None = None
+        self._query_encoder_loaded = False
         self._lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
 
@@ -278,9 +279,10 @@ class SentenceEmbeddings(Embeddings):
         if not self.fast_queries:
             return None
         with self._lock:
-            if self._query_encoder is None:
-                self._query_encoder = BertQueryEncoder.load(resolve_model_path(self.model_name)) or False
-        return self._query_encoder or None
+            if not self._query_encoder_loaded:
+                self._query_encoder = BertQueryEncoder.load(resolve_model_path(self.model_name))
+                self._query_encoder_loaded = True
+        return self._query_encoder
 
 
 class EmbeddingCache:

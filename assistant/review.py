@@ -105,6 +105,11 @@ SUM_EVIDENCE = 2
 MIN_PASSAGE_WORDS = 4
 """Shorter passages (headings, labels, table fragments) are not judged."""
 
+SEMANTIC_MIN = 0.3
+"""Least cosine similarity (the mean of its closest cues) for a sentence to be about a factor, unless it
+has a cue's words. Standard deviations alone make the least unrelated factor of any sentence look
+relevant, even for "Ignore all previous instructions." (no change on the eval proposals)."""
+
 # ------------------------------------------------------------------------------------------------
 # Words that change what a sentence means for a factor.
 # ------------------------------------------------------------------------------------------------
@@ -156,6 +161,16 @@ CLAUSE_BREAK = re.compile(
 
 MARKDOWN_NOISE = re.compile(r"^(?:#+\s|\|?\s*-{3,}|\*\*[^*]{1,40}:\*\*)")
 """Markdown headings, table rules and ``**Label:**`` lines (report metadata): not sentences to judge."""
+
+MODEL_DIRECTIONS = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|\byou are (?:now|an?)\b[^.!?\n]{0,40}\b(?:mode|assistant|model|AI|reviewer)\b"
+    r"|^\s*(?:system|assistant|user|developer)\s*:"
+    r"|</?\s*(?:system|instructions?|prompt|document|proposal|sources?)\s*>",
+    re.IGNORECASE,
+)
+"""Sentences written to a language model ("Ignore all previous instructions", "SYSTEM:", "<instructions>")
+say nothing about the proposal: they are not judged, so they cannot pass for evidence."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -258,13 +273,17 @@ class Review:
 PROPOSAL_SUFFIXES = ("txt", "md", "pdf", "docx")
 """File types a proposal may come in."""
 
+MAX_PROPOSAL_CHARS = 500_000
+"""Longest proposal text reviewed (about 160 pages): embedding its sentences takes about a minute on a
+laptop, where the longest upload accepted (10 MB of text) would take twenty."""
+
 
 def read_proposal(data: bytes, name: str, max_bytes: int) -> str:
     """The extracted text of a proposal file (.txt, .md, .pdf or .docx).
 
     Raises:
         DocumentError: with a one-line message for an empty, binary, encrypted, corrupt, oversized,
-            undecodable or unsupported file.
+            undecodable, unsupported or too long file.
     """
     from ingest.loaders import DocumentError, load_text_from_bytes
 
@@ -273,13 +292,20 @@ def read_proposal(data: bytes, name: str, max_bytes: int) -> str:
         shown = f".{suffix}" if suffix else "(none)"
         supported = ", ".join(f".{known}" for known in PROPOSAL_SUFFIXES)
         raise DocumentError(f"{name}: unsupported file type {shown}; use one of {supported}")
-    return load_text_from_bytes(data, name, max_bytes)
+    text = load_text_from_bytes(data, name, max_bytes)
+    if len(text) > MAX_PROPOSAL_CHARS:
+        raise DocumentError(
+            f"{name}: the proposal is too long to review ({len(text):,} characters; at most "
+            f"{MAX_PROPOSAL_CHARS:,}): leave out the appendices"
+        )
+    return text
 
 
 def split_passages(text: str) -> list[Passage]:
     """The proposal's sentences that can carry evidence, with their spans in ``text``.
 
-    Headings, Markdown rules and fragments shorter than ``MIN_PASSAGE_WORDS`` words are left out.
+    Headings, Markdown rules, fragments shorter than ``MIN_PASSAGE_WORDS`` words and sentences written to
+    a language model (``MODEL_DIRECTIONS``) are left out.
     """
     passages: list[Passage] = []
     for block in split_blocks(text):
@@ -287,7 +313,11 @@ def split_passages(text: str) -> list[Passage]:
             continue
         for start, end in split_sentences(text, block.start, block.end):
             sentence = " ".join(text[start:end].split())
-            if len(WORD.findall(sentence)) >= MIN_PASSAGE_WORDS and not MARKDOWN_NOISE.match(sentence):
+            if (
+                len(WORD.findall(sentence)) >= MIN_PASSAGE_WORDS
+                and not MARKDOWN_NOISE.match(sentence)
+                and not MODEL_DIRECTIONS.search(sentence)
+            ):
                 passages.append(Passage(sentence, start, end))
     return passages
 
@@ -489,8 +519,10 @@ def judge_passages(passages: Sequence[Passage], vectors: np.ndarray, book: CueBo
                 book, risk_rows + addressed_rows, wording
             )
     if len(passages):
+        unrelated = (semantic < SEMANTIC_MIN) & (lexical == 0)
         spread = semantic.std(axis=1, keepdims=True)
         semantic = (semantic - semantic.mean(axis=1, keepdims=True)) / np.where(spread > 0, spread, 1)
+        semantic = np.where(unrelated, 0.0, semantic).astype(np.float32)
     tone = np.array([wording.tone for wording in wordings], dtype=np.float32)
     return Judgement(semantic, lexical, lexical_polarity, semantic_polarity, tone)
 

@@ -19,8 +19,16 @@ DEFAULT_MAX_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 50_000_000
 """Largest total uncompressed size of a Word document's parts: a guard against zip bombs."""
 
+UNPACK_PIECE_BYTES = 1_000_000
+"""Bytes unpacked at a time while an archive's size is checked."""
+
 MAX_HTML_DEPTH = 1_000
 """Deepest element nesting accepted in an HTML page."""
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
+"""A broken PDF font map can extract to half a UTF-16 pair, which no index or model accepts: it is
+shown as the replacement character instead."""
 
 MAX_CONTROL_CHARACTER_SHARE = 0.01
 """Text with a larger share of control characters (other than tabs and newlines) is binary."""
@@ -84,7 +92,7 @@ def load_text_from_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BY
         text = read_html(data, name)
     else:
         text = decode_text(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise DocumentError(f"{name}: no text found in the file")
     return text
@@ -167,13 +175,7 @@ def read_word_document(data: bytes, name: str) -> str:
     Raises:
         DocumentError: The file is not a Word document or unpacks to more than the limit.
     """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise DocumentError(f"{name}: not a valid Word document") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise DocumentError(f"{name}: the document unpacks to more than {MAX_UNPACKED_BYTES:,} bytes")
+    _check_unpacked_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         texts: list[str] = []
@@ -185,6 +187,34 @@ def read_word_document(data: bytes, name: str) -> str:
     except Exception as error:  # python-docx and lxml raise many types for damaged files
         raise DocumentError(f"{name}: not a valid Word document") from error
     return "\n\n".join(text for text in texts if text.strip())
+
+
+def _check_unpacked_size(data: bytes, name: str) -> None:
+    """Refuse an archive that unpacks to more than ``MAX_UNPACKED_BYTES`` (a zip bomb).
+
+    The sizes an archive declares can lie, so every part is unpacked (a piece at a time, nothing
+    kept) and counted.
+
+    Raises:
+        DocumentError: The file is not a valid archive or unpacks to more than the limit.
+    """
+    too_big = DocumentError(f"{name}: the document unpacks to more than {MAX_UNPACKED_BYTES:,} bytes")
+    unpacked = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+                raise too_big
+            for info in infos:
+                with archive.open(info) as part:
+                    while piece := part.read(UNPACK_PIECE_BYTES):
+                        unpacked += len(piece)
+                        if unpacked > MAX_UNPACKED_BYTES:
+                            raise too_big
+    except DocumentError:
+        raise
+    except Exception as error:  # zipfile and zlib raise many types for damaged or encrypted archives
+        raise DocumentError(f"{name}: not a valid Word document") from error
 
 
 def _read_table_cells(table: Table) -> list[str]:

@@ -7,7 +7,10 @@ hard-wrapped lines by collapsing whitespace; it never rewrites characters, so ci
 quote the raw document verbatim.
 """
 
+import math
 import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +30,11 @@ BODY_MIN_CHARS = 40
 DUPLICATE_MIN_CHARS = 40
 DUPLICATE_MIN_SIMILARITY = 0.85
 """Token-set Jaccard similarity above which a later paragraph repeats an earlier one."""
+
+DUPLICATE_MAX_COMPARISONS = 100
+"""Most earlier paragraphs a paragraph is compared with for a near repeat (those sharing its rarest
+words first): enough for any real document, and a bound that keeps a pathological one from taking
+hours. Paragraphs with the same words are always found."""
 
 KEY_LEARNING_PREFIX = "Key learning:"
 
@@ -117,10 +125,13 @@ def split_blocks(raw: str) -> list[Block]:
     drafts = _read_drafts(raw)
     _mark_headings(drafts)
     _correct_labels(drafts)
+    repeats = RepeatFinder(draft.text for draft in drafts if draft.kind != "heading")
     blocks: list[Block] = []
     for draft in drafts:
-        if draft.kind != "heading" and _repeats_earlier(draft.text, blocks):
-            continue
+        if draft.kind != "heading":
+            if repeats.repeats(draft.text):
+                continue
+            repeats.add(draft.text)
         key_learning = draft.kind == "paragraph" and draft.text.startswith(KEY_LEARNING_PREFIX)
         blocks.append(Block(draft.kind, draft.text, draft.start, draft.end, draft.label, key_learning))
     return blocks
@@ -286,18 +297,64 @@ def _correct_labels(drafts: list[_Draft]) -> None:
         previous = int(draft.label)
 
 
-def _repeats_earlier(text: str, blocks: list[Block]) -> bool:
-    """Tell whether a paragraph or list item repeats, exactly or nearly, an earlier kept block."""
-    if len(text) < DUPLICATE_MIN_CHARS:
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+class RepeatFinder:
+    """Tells whether a paragraph or list item repeats, exactly or nearly, one kept earlier.
+
+    A near repeat shares at least ``DUPLICATE_MIN_SIMILARITY`` of its words with an earlier text
+    (Jaccard). Comparing every pair takes minutes on a long document, so candidates are found by
+    prefix filtering: with the words of every text in one fixed order (rarest first), two texts that
+    similar always share a word among the first ``n - floor(0.85 n) + 1`` of each, so only texts
+    sharing such a word are compared, at most ``DUPLICATE_MAX_COMPARISONS`` of them.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        """Count in how many of ``texts`` (every text that will be asked about) each word occurs."""
+        self._frequency: Counter[str] = Counter()
+        for text in texts:
+            if len(text) >= DUPLICATE_MIN_CHARS:
+                self._frequency.update(_words(text))
+        self._texts: set[str] = set()
+        self._word_sets: list[frozenset[str]] = []
+        self._known_word_sets: set[frozenset[str]] = set()
+        self._by_word: defaultdict[str, list[int]] = defaultdict(list)
+
+    def _prefix(self, words: frozenset[str]) -> list[str]:
+        ordered = sorted(words, key=lambda word: (self._frequency[word], word))
+        return ordered[: len(words) - math.floor(DUPLICATE_MIN_SIMILARITY * len(words)) + 1]
+
+    def repeats(self, text: str) -> bool:
+        """Whether ``text`` repeats a text added before."""
+        if len(text) < DUPLICATE_MIN_CHARS:
+            return False
+        words = _words(text)
+        if text in self._texts or words in self._known_word_sets:
+            return True
+        compared: set[int] = set()
+        for word in self._prefix(words) if words else []:
+            for earlier in self._by_word.get(word, []):
+                if earlier in compared:
+                    continue
+                if len(compared) >= DUPLICATE_MAX_COMPARISONS:
+                    return False
+                compared.add(earlier)
+                other = self._word_sets[earlier]
+                shared = len(words & other)
+                if shared / (len(words) + len(other) - shared) >= DUPLICATE_MIN_SIMILARITY:
+                    return True
         return False
-    words = set(re.findall(r"\w+", text.lower()))
-    for block in blocks:
-        if block.kind == "heading" or len(block.text) < DUPLICATE_MIN_CHARS:
-            continue
-        if block.text == text:
-            return True
-        earlier_words = set(re.findall(r"\w+", block.text.lower()))
-        union = words | earlier_words
-        if union and len(words & earlier_words) / len(union) >= DUPLICATE_MIN_SIMILARITY:
-            return True
-    return False
+
+    def add(self, text: str) -> None:
+        """Remember a kept text, for later ones to be compared with."""
+        if len(text) < DUPLICATE_MIN_CHARS:
+            return
+        self._texts.add(text)
+        words = _words(text)
+        if words:
+            self._known_word_sets.add(words)
+            self._word_sets.append(words)
+            for word in self._prefix(words):
+                self._by_word[word].append(len(self._word_sets) - 1)

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,18 @@ import numpy as np
 from assistant.settings import Settings
 from assistant.store import StoredChunk, StoredSentence
 from ingest.chunking import Chunk, chunk_document
-from ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_text
+from ingest.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, DocumentError, load_text
 from ingest.manifest import fallback_title, load_manifest
 
 INDEX_FORMAT = "5"
 """Bump when chunking or the stored records change, so that every document is redone on the next ingest."""
+
+EMBED_BATCH_TEXTS = 4096
+"""Texts (chunks and sentences) embedded per round: documents are embedded together, in fuller model
+batches, and written to Chroma together, which takes big writes about twice as fast as small ones."""
+
+HASH_PIECE_BYTES = 1 << 20
+"""Bytes of a file read at a time while it is hashed."""
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +86,39 @@ def find_documents(corpus_dir: Path) -> list[Path]:
 
 def document_hash(data: bytes, title: str, settings: Settings) -> str:
     """Content hash of a file plus everything that changes how it is chunked."""
-    digest = hashlib.sha256(data)
+    return _finish_hash(hashlib.sha256(data), title, settings)
+
+
+def _finish_hash(digest: Any, title: str, settings: Settings) -> str:
     digest.update(f"\0{title}\0{INDEX_FORMAT}\0{settings.chunk_max_chars}".encode())
-    return digest.hexdigest()
+    return str(digest.hexdigest())
+
+
+def file_hash(path: Path, title: str, settings: Settings, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """``document_hash`` of a file, read a piece at a time, without reading one too big to load.
+
+    Raises:
+        DocumentError: when the file is larger than ``max_bytes`` or cannot be read.
+    """
+    digest = hashlib.sha256()
+    try:
+        if path.stat().st_size > max_bytes:
+            raise DocumentError(f"{path.name}: the file is larger than {max_bytes:,} bytes")
+        with path.open("rb") as handle:
+            while piece := handle.read(HASH_PIECE_BYTES):
+                digest.update(piece)
+    except OSError as error:
+        raise DocumentError(f"{path.name}: the file could not be read ({error.strerror or error})") from error
+    return _finish_hash(digest, title, settings)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name decoded from the file system is valid UTF-8 (Chroma refuses it otherwise)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -144,7 +181,9 @@ def ingest_corpus(
         settings: Where the corpus is and how to chunk it.
         index: A ``GuidanceIndex`` (or a fake with the same methods).
         embeddings: A ``SentenceEmbeddings`` (or fake); only used when a file changed.
-        rebuild: Drop the index first and embed everything again.
+        rebuild: Embed every document again, in place (the index keeps answering meanwhile), and
+            remove what a killed ingest may have left; an index of another embedding model is
+            dropped first.
         progress: Show a progress bar on the terminal.
 
     Returns:
@@ -153,29 +192,42 @@ def ingest_corpus(
     started = time.perf_counter()
     report = IngestReport()
     with ingest_lock(settings.data_dir):
-        if rebuild:
-            index.reset()
+        if rebuild and getattr(index, "built_with_other_model", False):
+            index.reset()  # vectors of another model cannot stay: start afresh
         manifest = load_manifest(settings.manifest_path)
-        files = {
-            path.relative_to(settings.corpus_dir).as_posix(): path
-            for path in find_documents(settings.corpus_dir)
-        }
-        indexed = index.document_hashes()
+        files: dict[str, Path] = {}
+        for path in find_documents(settings.corpus_dir):
+            doc = path.relative_to(settings.corpus_dir).as_posix()
+            if _is_utf8(doc):
+                files[doc] = path
+            else:
+                shown = doc.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                report.skipped.append((shown, f"{path.name!a}: the file name is not valid UTF-8; rename it"))
+        # A rebuild embeds every document again in place, so the index answers all along.
+        indexed = {} if rebuild else index.document_hashes()
         existing = set(index.documents())
-        for doc in sorted(existing - set(files)):
-            index.delete_document(doc)
-            report.removed.append(doc)
+        removed = sorted(existing - set(files))
+        if removed:
+            index.delete_documents(removed)
+            report.removed.extend(removed)
 
         pending: list[tuple[str, str, str | None]] = []
         for doc, path in files.items():
             entry = manifest.entry(doc)
             title = entry.title if entry else None
-            content_hash = document_hash(path.read_bytes(), title or "", settings)
+            try:
+                content_hash = file_hash(path, title or "", settings)
+            except DocumentError as error:
+                log.warning("skipped %s", error)
+                report.skipped.append((doc, str(error)))
+                index.delete_document(doc)
+                continue
             if indexed.get(doc) == content_hash:
                 report.unchanged.append(doc)
             else:
                 pending.append((doc, content_hash, title))
 
+        batch: list[tuple[str, str, list[Chunk]]] = []
         for doc, content_hash, title in _progress(pending, progress):
             try:
                 raw = load_text(files[doc])
@@ -185,27 +237,61 @@ def ingest_corpus(
                 index.delete_document(doc)
                 continue
             title = title or fallback_title(raw, doc)
-            chunks = chunk_document(doc, title, raw, max_chars=settings.chunk_max_chars)
-            stored_chunks, stored_sentences = _records(chunks)
-            chunk_vectors = embeddings.encode([embedding_text(chunk) for chunk in chunks])
-            sentence_vectors = embeddings.encode(sentence_embedding_texts(chunks))
-            stored_sentences = [
-                StoredSentence(**{**sentence.__dict__, "vector": vector})
-                for sentence, vector in zip(
-                    stored_sentences, _rows(sentence_vectors, len(stored_sentences)), strict=True
-                )
-            ]
-            index.delete_document(doc)
-            index.add_document(stored_chunks, chunk_vectors, stored_sentences, content_hash)
-            (report.updated if doc in existing else report.added).append(doc)
+            batch.append(
+                (doc, content_hash, chunk_document(doc, title, raw, max_chars=settings.chunk_max_chars))
+            )
+            if sum(len(chunks) + _sentence_count(chunks) for _, _, chunks in batch) >= EMBED_BATCH_TEXTS:
+                _embed_and_store(batch, index, embeddings)
+                _record_written(batch, existing, report)
+                batch = []
+        if batch:
+            _embed_and_store(batch, index, embeddings)
+            _record_written(batch, existing, report)
 
+        if rebuild and hasattr(index, "remove_orphans"):
+            index.remove_orphans()
         report.chunks = index.count()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _rows(matrix: np.ndarray, count: int) -> list[np.ndarray]:
-    return [matrix[i] for i in range(count)]
+def _sentence_count(chunks: list[Chunk]) -> int:
+    return sum(len(chunk.sentences) for chunk in chunks)
+
+
+def _embed_and_store(batch: list[tuple[str, str, list[Chunk]]], index: Any, embeddings: Any) -> None:
+    """Embed a batch of documents together, then replace them in the index (see ``add_documents``)."""
+    chunk_vectors = embeddings.encode([embedding_text(chunk) for _, _, chunks in batch for chunk in chunks])
+    sentence_vectors = embeddings.encode(
+        [text for _, _, chunks in batch for text in sentence_embedding_texts(chunks)]
+    )
+    documents = []
+    chunk_start = sentence_start = 0
+    for _, content_hash, chunks in batch:
+        stored_chunks, stored_sentences = _records(chunks)
+        vectors = sentence_vectors[sentence_start : sentence_start + len(stored_sentences)]
+        stored_sentences = [
+            replace(sentence, vector=vector)
+            for sentence, vector in zip(stored_sentences, vectors, strict=True)
+        ]
+        documents.append(
+            (
+                stored_chunks,
+                chunk_vectors[chunk_start : chunk_start + len(chunks)],
+                stored_sentences,
+                content_hash,
+            )
+        )
+        chunk_start += len(chunks)
+        sentence_start += len(stored_sentences)
+    index.replace_documents([doc for doc, _, _ in batch], documents)
+
+
+def _record_written(
+    batch: list[tuple[str, str, list[Chunk]]], existing: set[str], report: IngestReport
+) -> None:
+    for doc, _, _ in batch:
+        (report.updated if doc in existing else report.added).append(doc)
 
 
 def _records(chunks: list[Chunk]) -> tuple[list[StoredChunk], list[StoredSentence]]:
