@@ -1,34 +1,68 @@
-"""Benchmarks that print figures: query latency (warm and cold) and ingest times.
+"""``assistant bench``: speed, cost and scale, every figure beside a reference measured in the same run.
 
-Every figure is measured in the same run, so that ratios between them hold on a noisy shared
-machine. Results go to the terminal as a Markdown table and to ``reports/bench.json``.
+Machines are shared and noisy, so each figure is reported with the reference it should be judged
+against, measured minutes apart on the same machine: the raw encoder for ingest, the naive quickstart
+pipeline for answers, an empty Python process for start-up. The sections:
+
+1. seed corpus: ingest against the raw encoder, re-ingest, cold and warm answers (``eval.bench_seed``);
+2. scale: synthetic corpora at N times the seed, embedded and through a Chroma server (``eval.bench_scale``);
+3. concurrency: simulated users of the web app (``eval.bench_web``).
+
+Results go to ``reports/bench.json``, ``reports/bench.md`` and PNG charts (``eval.bench_charts``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import statistics
-import subprocess
+import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
-from assistant.settings import Settings
+from eval.bench_tools import child_env, percentile, run_worker, summarise
 
 QUESTIONS = Path(__file__).parent / "cases" / "questions.yaml"
 
+__all__ = ["BenchOptions", "eval_questions", "percentile", "render_table", "run_benchmarks", "summarise"]
 
-def percentile(values: list[float], share: float) -> float:
-    """The ``share`` percentile (0-1) of values, by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+@dataclass
+class BenchOptions:
+    """What to measure and how long to spend on it (``assistant bench`` options)."""
+
+    rounds: int = 3
+    scales: list[float] = field(default_factory=lambda: [100.0, 1000.0])
+    users: list[int] = field(default_factory=lambda: [1, 5, 20])
+    questions_per_user: int = 10
+    max_seconds_per_run: float = 300.0
+    embed_budget_s: float = 1200.0
+    sample_s: float = 120.0
+    server: bool = True
+    seed: int = 0
+    keep: bool = False
+    scratch: Path | None = None
+
+    @classmethod
+    def quick(cls) -> BenchOptions:
+        """A run of a few minutes: one round, a 10x corpus with sampled vectors, up to 5 users."""
+        return cls(
+            rounds=1,
+            scales=[10.0],
+            users=[1, 5],
+            questions_per_user=4,
+            max_seconds_per_run=60.0,
+            embed_budget_s=30.0,
+            sample_s=20.0,
+        )
 
 
 def eval_questions() -> list[str]:
@@ -37,85 +71,173 @@ def eval_questions() -> list[str]:
     return [case["question"] for case in cases["cases"]]
 
 
-def measure_warm(ask: Callable[[str], Any], questions: list[str], rounds: int = 3) -> dict[str, float]:
-    """Warm latency of ``ask`` over the questions (after one warm-up pass), in milliseconds."""
-    for question in questions[:5]:
-        ask(question)
-    timings: list[float] = []
-    for _ in range(rounds):
-        for question in questions:
-            started = time.perf_counter()
-            ask(question)
-            timings.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": statistics.median(timings), "p95_ms": percentile(timings, 0.95), "n": len(timings)}
-
-
-def run_command(args: list[str], env: dict[str, str]) -> float:
-    """Wall time of one ``python -m assistant ...`` process, in seconds."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "assistant", *args], env=env, check=True, capture_output=True)
-    return time.perf_counter() - started
-
-
-def measure_processes(settings: Settings) -> dict[str, float]:
-    """Cold ask (process start to first answer), no-change and one-file re-ingest, on a scratch copy."""
-    with tempfile.TemporaryDirectory() as scratch:
-        corpus = Path(scratch) / "corpus"
-        shutil.copytree(settings.corpus_dir, corpus)
-        env = {**os.environ, "ASSISTANT_DATA_DIR": str(Path(scratch) / "data")}
-        env["ASSISTANT_CORPUS_DIR"] = str(corpus)
-        first_ingest = run_command(["ingest"], env)
-        unchanged = run_command(["ingest"], env)
-        cold_ask = run_command(["ask", "Why do shared services fail?"], env)
-        changed = sorted(corpus.glob("*.txt"))[-1]
-        changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA closing note.\n", encoding="utf-8")
-        one_file = run_command(["ingest"], env)
+def machine() -> dict[str, Any]:
+    """What the figures were measured on, and how busy it was."""
     return {
-        "first_ingest_s": first_ingest,
-        "no_change_reingest_s": unchanged,
-        "one_file_reingest_s": one_file,
-        "cold_ask_s": cold_ask,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
 
 
-def run_benchmarks(settings: Settings) -> dict[str, Any]:
-    """Every benchmark, one after the other on this machine."""
-    from assistant.chain import Assistant
+def run_benchmarks(
+    settings: Any, options: BenchOptions | None = None, log: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Every benchmark, one after the other on this machine, on scratch copies of the corpus.
 
-    assistant = Assistant(settings)
-    assistant.chain()
+    Args:
+        settings: The assistant's settings (the corpus, the model, chunking).
+        options: What to run (default: the full run).
+        log: Where progress lines go (default: stderr).
+    """
+    from assistant.embeddings import SentenceEmbeddings
+    from eval import bench_scale, bench_seed, bench_web
+    from eval.synthetic import learn_corpus
+
+    options = options or BenchOptions()
+    say = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    started = time.perf_counter()
     questions = eval_questions()
-    inner: list[float] = []
+    results: dict[str, Any] = {"machine_before": machine(), "options": _jsonable(asdict(options))}
+    with _scratch_folder(options) as scratch:
+        seed = settings.model_copy(
+            update={"data_dir": scratch / "seed-data", "chroma_url": None, "llm_provider": "none"}
+        )
+        model = SentenceEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
+        say("1/4 ingest against the raw encoder")
+        ingest = bench_seed.measure_ingest(seed, model, options.rounds)
+        pool = scratch / "pool.npy"
+        np.save(pool, ingest.pop("pool"))
+        results["ingest"] = ingest
+        say("2/4 answers: ours and the naive quickstart, warm; the numpy question encoder")
+        results["answers"] = bench_seed.measure_answers(seed, model, questions, options.rounds)
+        results["query_encoder"] = bench_seed.compare_query_encoders(seed, questions)
+        say("   processes: cold ask, re-ingest, references; the seed index opened as at scale")
+        results["processes"] = bench_seed.measure_processes(settings, scratch / "processes", options.rounds)
+        results["seed_query"] = run_worker(
+            "query", ["--corpus", str(settings.corpus_dir), "--data", str(seed.data_dir)], child_env()
+        )
+        if options.scales:
+            say(f"3/4 scale: {', '.join(f'x{scale:g}' for scale in options.scales)}")
+            results["scale"] = bench_scale.run_scales(
+                learn_corpus(settings.corpus_dir),
+                options.scales,
+                scratch,
+                pool,
+                ingest["texts"],
+                ingest["raw_texts_per_s"],
+                options,
+                say,
+            )
+        if options.users:
+            say(f"4/4 concurrency: {', '.join(map(str, options.users))} users")
+            results["concurrency"] = bench_web.run_concurrency(
+                seed.data_dir,
+                settings.corpus_dir,
+                questions,
+                options.users,
+                options.questions_per_user,
+                options.max_seconds_per_run,
+                scratch / "web.log",
+                say,
+            )
+    results["machine_after"] = machine()
+    results["seconds"] = time.perf_counter() - started
+    results["targets"] = check_targets(results)
+    return results
 
-    def ask(question: str) -> Any:
-        answer = assistant.ask(question)
-        inner.append(answer.timings_ms["total"])
-        return answer
 
-    warm = measure_warm(ask, questions)
-    warm["chain_p50_ms"] = statistics.median(inner)
-    return {"warm_ask": warm, "processes": measure_processes(settings), "questions": len(questions)}
+TARGETS = {
+    "warm ask p50 (seed)": ("ms", 30.0, "<="),
+    "warm ask p95 (seed)": ("ms", 80.0, "<="),
+    "cold ask": ("s", 4.0, "<="),
+    "ingest throughput / raw encoder": ("%", 70.0, ">="),
+    "no-change re-ingest": ("s", 1.5, "<="),
+    "query p95 at 1000x": ("ms", 150.0, "<="),
+    "resident memory at 1000x": ("MB", 2500.0, "<="),
+    "20 web users: errors": ("", 0.0, "<="),
+    "20 web users: p95": ("ms", 1500.0, "<="),
+}
+"""The targets of issue 8: name to (unit, limit, comparison)."""
+
+
+def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the value measured (None when not measured this run) and whether it is met."""
+    values: dict[str, float | None] = dict.fromkeys(TARGETS)
+    answers = results.get("answers", {}).get("ours", {}).get("new")
+    if answers:
+        values["warm ask p50 (seed)"] = answers["p50_ms"]
+        values["warm ask p95 (seed)"] = answers["p95_ms"]
+    processes = results.get("processes", {})
+    values["cold ask"] = processes.get("cold_ask_s")
+    values["no-change re-ingest"] = processes.get("no_change_reingest_s")
+    if "ingest" in results:
+        values["ingest throughput / raw encoder"] = results["ingest"]["share_of_raw"] * 100
+    for run in results.get("scale", []):
+        query = run.get("embedded", {}).get("query")
+        if run["plan"]["scale"] == 1000 and query:
+            values["query p95 at 1000x"] = query["new_questions"]["p95_ms"]
+            values["resident memory at 1000x"] = query["peak_rss_mb"]
+    for run in results.get("concurrency", {}).get("runs", []):
+        if run["users"] == 20:
+            values["20 web users: errors"] = run["errors"]
+            values["20 web users: p95"] = run["p95_ms"]
+    checked = []
+    for name, (unit, limit, comparison) in TARGETS.items():
+        value = values[name]
+        met = None if value is None else (value <= limit if comparison == "<=" else value >= limit)
+        checked.append(
+            {
+                "target": name,
+                "unit": unit,
+                "limit": limit,
+                "comparison": comparison,
+                "value": value,
+                "met": met,
+            }
+        )
+    return checked
 
 
 def render_table(results: dict[str, Any]) -> str:
-    """The results as a Markdown table."""
-    warm, processes = results["warm_ask"], results["processes"]
-    rows = [
-        ("warm ask p50 (whole call)", f"{warm['p50_ms']:.1f} ms"),
-        ("warm ask p95 (whole call)", f"{warm['p95_ms']:.1f} ms"),
-        ("warm ask p50 (retrieve + answer)", f"{warm['chain_p50_ms']:.1f} ms"),
-        ("cold ask (process start to answer)", f"{processes['cold_ask_s']:.2f} s"),
-        ("first ingest (process)", f"{processes['first_ingest_s']:.2f} s"),
-        ("no-change re-ingest (process)", f"{processes['no_change_reingest_s']:.2f} s"),
-        ("one-file re-ingest (process)", f"{processes['one_file_reingest_s']:.2f} s"),
-    ]
-    lines = ["| measure | value |", "| --- | --- |", *(f"| {name} | {value} |" for name, value in rows)]
-    return "\n".join(lines)
+    """The results as Markdown: seed-corpus figures with their references, scale, concurrency, targets."""
+    from eval.bench_report import render_markdown
+
+    return render_markdown(results)
 
 
 def write_results(results: dict[str, Any], folder: Path) -> Path:
-    """Save the results as JSON and Markdown in the reports folder."""
+    """Save the results as JSON, Markdown and PNG charts in the reports folder; returns the Markdown file."""
+    from eval.bench_charts import draw_charts
+
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    (folder / "bench.md").write_text(render_table(results) + "\n", encoding="utf-8")
+    (folder / "bench.json").write_text(json.dumps(_jsonable(results), indent=2), encoding="utf-8")
+    charts = draw_charts(results, folder)
+    markdown = render_table(results)
+    if charts:
+        markdown += "\n\n" + "\n".join(f"![{path.stem}]({path.name})" for path in charts)
+    (folder / "bench.md").write_text(markdown + "\n", encoding="utf-8")
     return folder / "bench.md"
+
+
+@contextmanager
+def _scratch_folder(options: BenchOptions) -> Iterator[Path]:
+    """A scratch folder for indexes and corpora: removed at the end unless ``options.keep``."""
+    if options.keep:
+        yield Path(tempfile.mkdtemp(prefix="bench-", dir=options.scratch))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=options.scratch) as folder:
+        yield Path(folder)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

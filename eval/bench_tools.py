@@ -55,6 +55,18 @@ def memory_mb(pid: int | str = "self", field: str = "VmHWM") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User plus system CPU time a process has used so far (all its threads), in seconds."""
+    if pid == "self":
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def folder_mb(path: Path) -> float:
     """Disk size of every file under a folder, in MB."""
     return sum(item.stat().st_size for item in Path(path).rglob("*") if item.is_file()) / 1e6
@@ -82,10 +94,14 @@ def wait_for_port(port: int, seconds: float, process: subprocess.Popen[Any] | No
 
 
 def child_env(**variables: str | Path | None) -> dict[str, str]:
-    """This process's environment for a child: offline, the packages importable, ``None`` values removed."""
+    """This process's environment for a child: offline, extractive answers, the packages importable.
+
+    ``variables`` are set on top (``None`` removes one).
+    """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    env["ASSISTANT_LLM_PROVIDER"] = "none"  # the default, extractive path is what is measured
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
     for name, value in variables.items():
         if value is None:
@@ -115,7 +131,9 @@ def python_command(*args: str) -> list[str]:
     return [sys.executable, *args]
 
 
-def run_worker(command: str, options: Sequence[str], env: dict[str, str], timeout: float = 7200) -> dict[str, Any]:
+def run_worker(
+    command: str, options: Sequence[str], env: dict[str, str], timeout: float = 7200
+) -> dict[str, Any]:
     """Run ``python -m eval.bench_worker COMMAND OPTIONS`` and return its result plus ``wall_s``."""
     seconds, stdout = run_timed(python_command("-m", "eval.bench_worker", command, *options), env, timeout)
     return {**parse_result(stdout), "wall_s": seconds}
