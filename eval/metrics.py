@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.llm_prompts import NOTICES
 from assistant.phrases import COVERAGE_HINT, REFUSAL
+from assistant.settings import Settings
 from assistant.support import BULLET, MARKER, clean_statement
 
 Unit = tuple[str, str | None]
@@ -117,6 +119,17 @@ def nuggets_found_by_embedding(
     return [bool(value >= threshold) for value in best]
 
 
+EQUAL_LENGTH: int = Settings.model_fields["max_answer_chars"].default
+"""Characters of an answer in which the equal-length nugget recalls look for factors: the assistant's
+default answer budget (``max_answer_chars``). Longer answers find more factors by their length alone,
+so pipelines are also compared on this much of each answer."""
+
+
+def first_chars(answer: str, limit: int = EQUAL_LENGTH) -> str:
+    """The first ``limit`` characters of an answer (a sentence cut there counts as far as the cut)."""
+    return answer[:limit]
+
+
 def recall(found: Sequence[bool]) -> float:
     """Share of items found: ``Σ found / n`` (0 for no items)."""
     return sum(found) / len(found) if found else 0.0
@@ -154,8 +167,8 @@ STATEMENT_END = re.compile(
 """Where a statement ends inside a line: after a sentence's full stop (taking any markers right
 after it) when a capital letter or digit follows, and after every group of markers."""
 
-REFUSAL_OPENINGS = (REFUSAL, COVERAGE_HINT.split("{", 1)[0])
-"""Sentences starting with these are the refusal, not statements to be supported."""
+REFUSAL_OPENINGS = (REFUSAL, COVERAGE_HINT.split("{", 1)[0], *NOTICES)
+"""Sentences starting with these are the refusal or a fallback notice, not statements to be supported."""
 
 
 def split_statements(answer: str) -> list[Statement]:
@@ -165,7 +178,8 @@ def split_statements(answer: str) -> list[Statement]:
     right after it; a sentence without markers takes those of the next sentence in the same line
     that has some (a citation closes the run of text before it, as when one citation quotes two
     sentences). Sentences after the line's last marker carry none.
-    Bullets and markers are removed from ``text``; the refusal and empty pieces are left out.
+    Bullets and markers are removed from ``text``; the refusal, fallback notices and empty pieces are
+    left out.
     """
     statements: list[Statement] = []
     for line in answer.splitlines():

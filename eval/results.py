@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from assistant.answer import Answer
-from eval.metrics import mean, median, percentile, rate
+from eval.metrics import EQUAL_LENGTH, mean, median, percentile, rate, recall
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,13 @@ METRICS: tuple[Metric, ...] = (
     Metric("ndcg_at_10", "nDCG@10", "rate", True),
     Metric("nugget_recall_phrase", "nugget recall (phrase)", "rate", True),
     Metric("nugget_recall_embedding", "nugget recall (embedding)", "rate", True),
+    Metric("nugget_recall_phrase_equal", f"  first {EQUAL_LENGTH:,} chars (phrase)", "rate", True),
+    Metric("nugget_recall_embedding_equal", f"  first {EQUAL_LENGTH:,} chars (embedding)", "rate", True),
     Metric("citation_validity", "citation validity", "rate", True),
     Metric("citation_recall", "citation recall", "rate", True),
     Metric("citation_precision", "citation precision", "rate", True),
+    Metric("model_written", "written by the model", "rate", True),
+    Metric("sentences_kept", "model sentences kept", "rate", True),
     Metric("correct_refusal", "correct refusal", "rate", True),
     Metric("false_refusal", "false refusal", "rate", False),
     Metric("median_chars", "median chars", "chars", False),
@@ -75,10 +79,14 @@ class CaseResult:
     nugget_labels: list[str] = field(default_factory=list)
     nuggets_found_phrase: list[bool] = field(default_factory=list)
     nuggets_found_embedding: list[bool] = field(default_factory=list)
+    nuggets_found_phrase_equal: list[bool] = field(default_factory=list)
+    nuggets_found_embedding_equal: list[bool] = field(default_factory=list)
     citations_valid: list[bool] = field(default_factory=list)
     statements: int = 0
     citation_recall: float | None = None
     citation_precision: float | None = None
+    generator: str = "extractive"
+    verification: dict[str, int] | None = None
 
     @property
     def in_scope(self) -> bool:
@@ -96,6 +104,16 @@ class CaseResult:
         return sum(self.nuggets_found_embedding) / len(self.nugget_labels) if self.nugget_labels else None
 
     @property
+    def nugget_recall_phrase_equal(self) -> float | None:
+        """Share of nuggets found by phrasing in the answer's first ``EQUAL_LENGTH`` characters."""
+        return recall(self.nuggets_found_phrase_equal) if self.nugget_labels else None
+
+    @property
+    def nugget_recall_embedding_equal(self) -> float | None:
+        """Share of nuggets found by embedding in the answer's first ``EQUAL_LENGTH`` characters."""
+        return recall(self.nuggets_found_embedding_equal) if self.nugget_labels else None
+
+    @property
     def missing_nuggets(self) -> list[str]:
         """Labels of the nuggets the phrasing matcher did not find."""
         return [
@@ -110,6 +128,8 @@ class CaseResult:
         data["retrieved"] = [list(unit) for unit in self.retrieved]
         data["nugget_recall_phrase"] = self.nugget_recall_phrase
         data["nugget_recall_embedding"] = self.nugget_recall_embedding
+        data["nugget_recall_phrase_equal"] = self.nugget_recall_phrase_equal
+        data["nugget_recall_embedding_equal"] = self.nugget_recall_embedding_equal
         data["missing_nuggets"] = self.missing_nuggets
         return data
 
@@ -127,9 +147,13 @@ class Summary:
     ndcg_at_10: float | None
     nugget_recall_phrase: float | None
     nugget_recall_embedding: float | None
+    nugget_recall_phrase_equal: float | None
+    nugget_recall_embedding_equal: float | None
     citation_validity: float | None
     citation_recall: float | None
     citation_precision: float | None
+    model_written: float | None
+    sentences_kept: float | None
     correct_refusal: float | None
     false_refusal: float | None
     median_chars: float | None
@@ -148,14 +172,20 @@ class Summary:
         return {item.name: getattr(self, item.name) for item in fields(self)}
 
 
-def summarise(results: list[CaseResult]) -> Summary:
-    """Aggregate one pipeline's per-question results.
+def summarise(results: list[CaseResult], writes_with_model: bool = False) -> Summary:
+    """Aggregate one pipeline's per-question results (``writes_with_model``: a language model writes them).
 
     - recall@5, MRR@10, nDCG@10, nugget recalls: mean over in-scope questions (a refusal scores 0
       for nuggets).
+    - the same nugget recalls in the first ``EQUAL_LENGTH`` characters of each answer: pipelines
+      compared at equal length, since a longer answer finds more factors by its length alone.
     - citation validity: valid citations / all citations, over every answer.
     - citation recall and precision: mean over answers of the per-answer value (answers without
       statements, or without cited statements, are left out).
+    - written by the model (only with a model): share of the answers that are not refusals whose text
+      the model wrote, the rest being the extract it fell back to (timeout, error, nothing verified).
+    - model sentences kept (only with a model): ``Σ kept / Σ sentences`` of the verification over
+      every answer the model wrote anything for, fallbacks included.
     - correct refusal: share of out-of-scope questions refused; false refusal: share of in-scope
       questions refused.
     - median and p90 chars: answer length in characters over the answers that are not refusals.
@@ -166,6 +196,9 @@ def summarise(results: list[CaseResult]) -> Summary:
     validity = [valid for result in results for valid in result.citations_valid]
     lengths = [float(len(result.answer)) for result in results if not result.abstained]
     latencies = [result.latency_ms for result in results]
+    answered = [result for result in results if not result.abstained]
+    checks = [result.verification for result in results if result.verification]
+    written = sum(check["sentences"] for check in checks)
     return Summary(
         cases=len(results),
         in_scope=len(in_scope),
@@ -176,9 +209,17 @@ def summarise(results: list[CaseResult]) -> Summary:
         ndcg_at_10=mean([result.ndcg_at_10 for result in in_scope]),
         nugget_recall_phrase=mean([result.nugget_recall_phrase for result in in_scope]),
         nugget_recall_embedding=mean([result.nugget_recall_embedding for result in in_scope]),
+        nugget_recall_phrase_equal=mean([result.nugget_recall_phrase_equal for result in in_scope]),
+        nugget_recall_embedding_equal=mean([result.nugget_recall_embedding_equal for result in in_scope]),
         citation_validity=rate(validity),
         citation_recall=mean([result.citation_recall for result in results]),
         citation_precision=mean([result.citation_precision for result in results]),
+        model_written=rate([result.generator != "extractive" for result in answered])
+        if writes_with_model
+        else None,
+        sentences_kept=sum(check["kept"] for check in checks) / written
+        if writes_with_model and written
+        else None,
         correct_refusal=rate([result.abstained for result in out_of_scope]),
         false_refusal=rate([result.abstained for result in in_scope]),
         median_chars=median(lengths),

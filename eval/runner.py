@@ -1,7 +1,9 @@
 """Run the gold questions through every pipeline and score them: the ablation in one run.
 
-The pipelines are the naive baseline and ours in ``dense``, ``lexical`` and ``hybrid`` mode. They
-share one embedding model (loading it takes seconds) and ours share one index.
+The pipelines are the naive baseline and ours in ``dense``, ``lexical`` and ``hybrid`` mode, all
+extractive, and, when a language model is configured, the hybrid pipeline with that model writing the
+answers, so its citation support is reported next to the default path's. They share one embedding
+model (loading it takes seconds) and ours share one index.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ class Pipeline(Protocol):
 class AssistantPipeline:
     """Our pipeline in one retrieval mode, seen through the ``Pipeline`` protocol."""
 
-    def __init__(self, assistant: Any, name: str, description: str) -> None:
-        """Wrap an ``Assistant``."""
+    def __init__(self, assistant: Any, name: str, description: str, writes_with_model: bool = False) -> None:
+        """Wrap an ``Assistant`` (``writes_with_model``: its answers come from a language model)."""
         self.assistant = assistant
         self.name = name
         self.description = description
+        self.writes_with_model = writes_with_model
 
     def answer(self, questions: Sequence[str]) -> PipelineOutput:
         """Answer the last question after the earlier turns, as a conversation would.
@@ -93,25 +96,56 @@ class PipelineEmbeddings:
         return self._queries[text]
 
 
-def build_pipelines(settings: Any, embeddings: Any, ablation: bool = True) -> list[Pipeline]:
-    """The pipelines to compare: baseline, dense, lexical, hybrid (only hybrid without ablation).
+def build_pipelines(
+    settings: Any, embeddings: Any, ablation: bool = True, chat_model: Any = None
+) -> list[Pipeline]:
+    """The pipelines to compare: baseline, dense, lexical, hybrid (only hybrid without ablation), all
+    extractive; then, when a language model is configured, the hybrid pipeline with that model writing.
 
-    The hybrid assistant opens (and on first use builds) the index; the other modes reuse it.
+    The index is first brought in line with the corpus (nothing is embedded when it is current), so
+    the suite scores the corpus as it is; every pipeline shares it.
+
+    Args:
+        settings: The assistant's ``Settings`` (``llm_provider`` adds the model's pipeline).
+        embeddings: The shared embedding model.
+        ablation: Compare all four extractive pipelines.
+        chat_model: The language model (default: the one ``settings`` name; tests pass fakes).
     """
     from assistant.chain import Assistant
+    from assistant.llm import generator_name
     from eval.baseline import BaselinePipeline
+    from ingest.pipeline import ingest_corpus
 
-    hybrid = Assistant(settings, embeddings=PipelineEmbeddings(embeddings), mode="hybrid")
+    extractive = settings.model_copy(update={"llm_provider": "none"})
+    hybrid = Assistant(extractive, embeddings=PipelineEmbeddings(embeddings), mode="hybrid")
+    ingest_corpus(extractive, hybrid.index, hybrid.embeddings)
     hybrid.chain()
-    if not ablation:
-        return [AssistantPipeline(hybrid, GATED_PIPELINE, MODE_DESCRIPTIONS[GATED_PIPELINE])]
-    pipelines: list[Pipeline] = [BaselinePipeline(settings.corpus_dir, embeddings)]
-    for mode in ("dense", "lexical"):
-        assistant = Assistant(
-            settings, embeddings=PipelineEmbeddings(embeddings), index=hybrid.index, mode=mode
-        )
-        pipelines.append(AssistantPipeline(assistant, mode, MODE_DESCRIPTIONS[mode]))
+    pipelines: list[Pipeline] = []
+    if ablation:
+        pipelines.append(BaselinePipeline(settings.corpus_dir, embeddings))
+        for mode in ("dense", "lexical"):
+            assistant = Assistant(
+                extractive, embeddings=PipelineEmbeddings(embeddings), index=hybrid.index, mode=mode
+            )
+            pipelines.append(AssistantPipeline(assistant, mode, MODE_DESCRIPTIONS[mode]))
     pipelines.append(AssistantPipeline(hybrid, GATED_PIPELINE, MODE_DESCRIPTIONS[GATED_PIPELINE]))
+    if settings.llm_provider != "none":
+        writer = Assistant(
+            settings,
+            embeddings=PipelineEmbeddings(embeddings),
+            index=hybrid.index,
+            mode="hybrid",
+            chat_model=chat_model,
+        )
+        pipelines.append(
+            AssistantPipeline(
+                writer,
+                f"{GATED_PIPELINE}+{settings.llm_provider}",
+                f"ours, hybrid retrieval, answers written by {generator_name(settings)}, every sentence "
+                "verified against the passage it cites (the extract when nothing survives)",
+                writes_with_model=True,
+            )
+        )
     return pipelines
 
 
@@ -130,7 +164,7 @@ def run_pipeline(
         pipeline.name,
         pipeline.description,
         results,
-        summarise(results),
+        summarise(results, writes_with_model=getattr(pipeline, "writes_with_model", False)),
         seconds=time.perf_counter() - started,
     )
 
@@ -143,6 +177,7 @@ def run_eval(
     ablation: bool = True,
     embeddings: Any = None,
     log: Callable[[str], None] | None = None,
+    chat_model: Any = None,
 ) -> EvalRun:
     """Run and score every pipeline on the same gold cases, then apply the gate to the hybrid one.
 
@@ -151,9 +186,11 @@ def run_eval(
         cases: The gold cases.
         thresholds: Matching thresholds and the gate.
         cases_file: Where the cases came from, for the report.
-        ablation: Compare all four pipelines; False runs the hybrid one only.
+        ablation: Compare all four pipelines; False runs the hybrid one only. A configured language
+            model (``settings.llm_provider``) adds its pipeline either way.
         embeddings: The shared embedding model (default: the one named in settings).
         log: Where progress lines go (default: stderr).
+        chat_model: The language model (default: the one named in settings).
     """
     from assistant.embeddings import SentenceEmbeddings
 
@@ -163,7 +200,7 @@ def run_eval(
         embeddings = SentenceEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
     embeddings.encode(["warm-up"])
     say(f"model loaded in {time.perf_counter() - started:.1f} s")
-    pipelines = build_pipelines(settings, embeddings, ablation)
+    pipelines = build_pipelines(settings, embeddings, ablation, chat_model)
     say(f"pipelines ready in {time.perf_counter() - started:.1f} s")
     cache = EmbeddingCache(embeddings)
     results = []

@@ -18,6 +18,7 @@ from eval.metrics import (
     Statement,
     citation_is_valid,
     citation_support,
+    first_chars,
     ndcg_at_k,
     nuggets_found_by_embedding,
     phrase_found,
@@ -94,6 +95,8 @@ def score_case(
         latency_ms=float(answer.timings_ms.get("total", 0.0)),
         earlier_questions=list(case.questions[:-1]),
         statements=len(statements),
+        generator=answer.generator,
+        verification=answer.verification,
     )
     result.citations_valid = [
         citation_is_valid(citation.quote, citation.start, citation.end, documents.get(citation.doc))
@@ -118,13 +121,23 @@ def score_case(
         if answer.abstained:
             result.nuggets_found_phrase = [False] * len(case.nuggets)
             result.nuggets_found_embedding = [False] * len(case.nuggets)
+            result.nuggets_found_phrase_equal = [False] * len(case.nuggets)
+            result.nuggets_found_embedding_equal = [False] * len(case.nuggets)
         else:
-            result.nuggets_found_phrase = [
-                phrase_found(nugget.phrasings, answer.answer) for nugget in case.nuggets
-            ]
-            result.nuggets_found_embedding = nuggets_found_by_embedding(
-                embeddings.encode([nugget.text for nugget in case.nuggets]),
-                embeddings.encode([statement.text for statement in statements]),
-                thresholds.nugget_match.embedding_min,
+            short = first_chars(answer.answer)
+            nuggets = embeddings.encode([nugget.text for nugget in case.nuggets])
+            phrasings = [nugget.phrasings for nugget in case.nuggets]
+            result.nuggets_found_phrase = [phrase_found(each, answer.answer) for each in phrasings]
+            result.nuggets_found_phrase_equal = [phrase_found(each, short) for each in phrasings]
+            result.nuggets_found_embedding = _found_by_embedding(nuggets, statements, embeddings, thresholds)
+            result.nuggets_found_embedding_equal = _found_by_embedding(
+                nuggets, split_statements(short), embeddings, thresholds
             )
     return result
+
+
+def _found_by_embedding(
+    nuggets: Any, statements: Sequence[Statement], embeddings: Any, thresholds: Thresholds
+) -> list[bool]:
+    vectors = embeddings.encode([statement.text for statement in statements])
+    return nuggets_found_by_embedding(nuggets, vectors, thresholds.nugget_match.embedding_min)

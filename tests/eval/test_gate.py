@@ -19,8 +19,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 GOOD = Summary(
     cases=89, in_scope=74, out_of_scope=15, citations=400,
     recall_at_5=0.9, mrr_at_10=0.9, ndcg_at_10=0.9, nugget_recall_phrase=0.9, nugget_recall_embedding=0.9,
+    nugget_recall_phrase_equal=0.9, nugget_recall_embedding_equal=0.9,
     citation_validity=1.0, citation_recall=1.0, citation_precision=1.0,
-    correct_refusal=1.0, false_refusal=0.0,
+    model_written=None, sentences_kept=None, correct_refusal=1.0, false_refusal=0.0,
     median_chars=600.0, p90_chars=900.0, latency_p50_ms=20.0, latency_p95_ms=40.0,
 )  # fmt: skip
 

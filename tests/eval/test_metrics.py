@@ -151,6 +151,14 @@ def test_split_statements_leaves_out_the_refusal():
     assert split_statements(answer) == []
 
 
+def test_split_statements_leaves_out_a_fallback_notice():
+    from assistant.llm_prompts import NOTICE_TIMEOUT, NOTICE_UNVERIFIED
+
+    for notice in (NOTICE_TIMEOUT, NOTICE_UNVERIFIED):
+        answer = f"{notice}\n\nShared services fail for many reasons. [1]"
+        assert split_statements(answer) == [Statement("Shared services fail for many reasons.", (1,))]
+
+
 def test_citation_recall_and_precision_follow_alce():
     statements = [
         Statement("alpha beta", (1, 2)),  # supported by 1, not by 2

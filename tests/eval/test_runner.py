@@ -1,6 +1,12 @@
 """End-to-end: the whole ablation on a few gold cases with the real model and a fresh index."""
 
+import re
+from typing import Any
+
 import pytest
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
 from eval.cases import load_question_cases
 from eval.gate import load_thresholds
@@ -24,3 +30,42 @@ def test_four_pipelines_answer_the_same_cases(real_settings):
     assert len(lines) == 6
     assert render_table(run.pipelines).count("\n") == 5
     assert "Weakest questions" in render_html(run)
+
+
+class QuotingModel(BaseChatModel):
+    """Answers with the first sentence of source [1], cited, and one invented sentence citing it too."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "quoting"
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+        prompt = str(messages[-1].content)
+        source = re.search(r"^\[1\] [^\n]*\n([^\n]+)", prompt, re.MULTILINE)
+        first = re.split(r"(?<=[.!?])\s", source.group(1))[0] if source else "Nothing."
+        reply = f"{first} [1] Every council must hire a unicorn by next spring [1]."
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+
+@pytest.mark.model
+def test_a_configured_model_is_scored_next_to_the_extractive_path(real_settings):
+    from eval.runner import run_eval
+
+    gold = {case.id: case for case in load_question_cases().gold_cases()}
+    cases = [gold["fail-why"], gold["sums-one-and-a-half"], gold["oos-weather"]]
+    settings = real_settings.model_copy(update={"llm_provider": "openai", "llm_model": "quoting"})
+    run = run_eval(
+        settings, cases, load_thresholds(), "three cases", ablation=False, log=lambda line: None,
+        chat_model=QuotingModel(),
+    )  # fmt: skip
+    assert [pipeline.name for pipeline in run.pipelines] == ["hybrid", "hybrid+openai"]
+    assert run.gate.pipeline == "hybrid"
+    extract, written = (pipeline.summary for pipeline in run.pipelines)
+    assert extract.model_written is None and written.model_written == 1.0
+    # the invented sentence is removed by verification: half the sentences kept, all kept ones supported
+    assert written.sentences_kept == 0.5
+    assert written.citation_recall == 1.0 and written.citation_validity == 1.0
+    answers = [result for result in run.pipelines[1].results if not result.abstained]
+    assert answers and all("unicorn" not in result.answer for result in answers)
+    assert all(result.generator == "openai:quoting" for result in answers)
+    assert "hybrid+openai" in render_table(run.pipelines)

@@ -107,3 +107,45 @@ def test_each_pipeline_has_its_own_question_cache(fake_embeddings):
     first.query_vector("q")
     second.query_vector("q")
     assert fake_embeddings.embedded == 2
+
+
+def test_model_written_answers_and_kept_sentences_are_summarised(corpus, fake_embeddings, make_answer):
+    from dataclasses import replace
+
+    from eval.results import summarise
+
+    written = replace(
+        make_answer(CASE.question, [quote("Budgets stay with the customer.")]),
+        generator="openai:test",
+        verification={"sentences": 4, "kept": 1},
+    )
+    fallback = replace(
+        make_answer(CASE.question, [quote("Budgets stay with the customer.")]),
+        verification={"sentences": 2, "kept": 0},
+    )
+    timeout = make_answer(CASE.question, [quote("Budgets stay with the customer.")])
+    outputs = [PipelineOutput(answer, []) for answer in (written, fallback, timeout)]
+    results = score_outputs([CASE] * 3, outputs, EmbeddingCache(fake_embeddings), corpus, load_thresholds())
+    assert [result.generator for result in results] == ["openai:test", "extractive", "extractive"]
+    summary = summarise(results, writes_with_model=True)
+    assert summary.model_written == pytest.approx(1 / 3)
+    assert summary.sentences_kept == pytest.approx(1 / 6)
+    plain = summarise(results)
+    assert plain.model_written is None and plain.sentences_kept is None
+
+
+def test_equal_length_recall_only_reads_the_first_characters(corpus, fake_embeddings, make_answer):
+    from dataclasses import replace
+
+    from eval.metrics import EQUAL_LENGTH
+
+    answer = make_answer(CASE.question, [quote("Budgets stay with the customer.")])
+    padding = " ".join(["Filler words here."] * (EQUAL_LENGTH // 18 + 1))
+    long = replace(answer, answer=f"{answer.answer} {padding} They use a shared payroll.")
+    (result,) = score_outputs(
+        [CASE], [PipelineOutput(long, [])], EmbeddingCache(fake_embeddings), corpus, load_thresholds()
+    )
+    assert result.nuggets_found_phrase == [True, True]
+    assert result.nuggets_found_phrase_equal == [True, False]
+    assert result.nugget_recall_phrase_equal == 0.5
+    assert len(result.nuggets_found_embedding_equal) == 2
