@@ -321,9 +321,7 @@ def _prose(lines: list[str], points: list[tuple[StoredSentence, Candidate]]) -> 
             blocks.append([])
         blocks[-1].append(f"- {line}" if kind == "item" else line)
         previous_kind, previous_chunk = kind, candidate.chunk.id
-    return "\n\n".join(
-        "\n".join(block) if block[0].startswith("- ") else " ".join(block) for block in blocks
-    )
+    return "\n\n".join("\n".join(block) if block[0].startswith("- ") else " ".join(block) for block in blocks)
 
 
 def _overlaps(a: StoredSentence, b: StoredSentence) -> bool:

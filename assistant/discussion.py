@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Citation
-from assistant.chain import InputError
+from assistant.chain import InputError, clean_question
 from assistant.discussion_material import (
     CONNECTIVE,
     EXTRACTION_RESIDUE,
@@ -77,7 +77,13 @@ NOT_COVERED = (
     "The guidance does not seem to cover “{text}”. See the themes it does cover with "
     "`assistant prompts --list-themes`."
 )
-EMPTY_THEME = "Please give a theme (see `assistant prompts --list-themes`)."
+EMPTY_THEME = (
+    "The theme is empty: give a theme id, a title or a few words (see `assistant prompts --list-themes`)."
+)
+THEME_TOO_LONG = (
+    "The theme is too long ({length:,} characters; at most {limit:,}): give a theme id, a title or a few "
+    "words."
+)
 BAD_COUNT = "The number of prompts must be between {low} and {high} (got {count})."
 
 # ---------------------------------------------------------------------------------------------------
@@ -350,6 +356,24 @@ class ResolvedTheme:
     note: str | None = None
 
 
+def clean_theme(text: str, max_chars: int) -> str:
+    """A theme as the question cleaner leaves it: control, format and unpaired surrogate characters
+    (zero-width spaces, direction marks, bytes of an argument that were not UTF-8) removed, whitespace
+    collapsed.
+
+    Raises:
+        InputError: when nothing readable is left, or when it is longer than ``max_chars`` (the longest
+            question; the text is not echoed back).
+    """
+    try:
+        request = clean_question(text, max(len(text), 1))  # the length is checked below, in a theme's words
+    except InputError:
+        raise InputError(EMPTY_THEME) from None
+    if len(request) > max_chars:
+        raise InputError(THEME_TOO_LONG.format(length=len(request), limit=max_chars))
+    return request
+
+
 def resolve_theme(assistant: Any, text: str, themes: Sequence[Theme] | None = None) -> ResolvedTheme:
     """A listed theme (by id or title, else the closest by meaning), or a theme built from retrieval.
 
@@ -358,11 +382,9 @@ def resolve_theme(assistant: Any, text: str, themes: Sequence[Theme] | None = No
     threshold). When the assistant would refuse to answer it, ``theme`` is None.
 
     Raises:
-        InputError: when the text is empty.
+        InputError: when the text is empty or too long (see ``clean_theme``).
     """
-    request = " ".join(text.split())
-    if not request:
-        raise InputError(EMPTY_THEME)
+    request = clean_theme(text, assistant.settings.max_question_chars)
     themes = tuple(themes) if themes is not None else load_themes()
     listed = find_theme(themes, request)
     if listed is not None:

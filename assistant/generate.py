@@ -123,9 +123,7 @@ def as_data(text: str) -> str:
     return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
 
 
-def condense_with_model(
-    chat_model: Any, question: str, history: Sequence[str], timeout: float
-) -> str | None:
+def condense_with_model(chat_model: Any, question: str, history: Sequence[str], timeout: float) -> str | None:
     """The model's standalone version of a follow-up question, or None when its reply is not usable.
 
     A usable reply is one line, at most ``CONDENSE_MAX_CHARS`` long, keeping at least half of the

@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.answer import Citation
 from assistant.catalogue import Catalogue, load_catalogue
+from assistant.injection import is_directed_at_model
 from assistant.terms import WORD, content_terms
 from ingest.normalise import split_blocks, split_sentences
 
@@ -161,16 +162,6 @@ CLAUSE_BREAK = re.compile(
 
 MARKDOWN_NOISE = re.compile(r"^(?:#+\s|\|?\s*-{3,}|\*\*[^*]{1,40}:\*\*)")
 """Markdown headings, table rules and ``**Label:**`` lines (report metadata): not sentences to judge."""
-
-MODEL_DIRECTIONS = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
-    r"|\byou are (?:now|an?)\b[^.!?\n]{0,40}\b(?:mode|assistant|model|AI|reviewer)\b"
-    r"|^\s*(?:system|assistant|user|developer)\s*:"
-    r"|</?\s*(?:system|instructions?|prompt|document|proposal|sources?)\s*>",
-    re.IGNORECASE,
-)
-"""Sentences written to a language model ("Ignore all previous instructions", "SYSTEM:", "<instructions>")
-say nothing about the proposal: they are not judged, so they cannot pass for evidence."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -305,7 +296,7 @@ def split_passages(text: str) -> list[Passage]:
     """The proposal's sentences that can carry evidence, with their spans in ``text``.
 
     Headings, Markdown rules, fragments shorter than ``MIN_PASSAGE_WORDS`` words and sentences written to
-    a language model (``MODEL_DIRECTIONS``) are left out.
+    a language model (``assistant.injection``) are left out.
     """
     passages: list[Passage] = []
     for block in split_blocks(text):
@@ -316,7 +307,7 @@ def split_passages(text: str) -> list[Passage]:
             if (
                 len(WORD.findall(sentence)) >= MIN_PASSAGE_WORDS
                 and not MARKDOWN_NOISE.match(sentence)
-                and not MODEL_DIRECTIONS.search(sentence)
+                and not is_directed_at_model(sentence)
             ):
                 passages.append(Passage(sentence, start, end))
     return passages

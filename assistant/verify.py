@@ -25,11 +25,20 @@ import numpy as np
 from assistant.answer import Citation
 from assistant.compose import with_context
 from assistant.embeddings import EmbeddingCache
+from assistant.injection import is_directed_at_model
 from assistant.llm_prompts import UNVERIFIED_TAG
 from assistant.phrases import COVERAGE_HINT, REFUSAL
 from assistant.quotes import citation_from
 from assistant.store import StoredChunk, StoredSentence
-from assistant.support import BULLET, MARKER, clean_statement, is_supported, lexical_support
+from assistant.support import (
+    BULLET,
+    MARKER,
+    STATEMENT_END,
+    clean_statement,
+    contradicts,
+    is_supported,
+    lexical_support,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +68,6 @@ SOURCE_MARKER = re.compile(
     r"[\[【]\s*(?:sources?\s*)?(\d{1,3}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,3})*)\s*[\]】]", re.IGNORECASE
 )
 """The markers models write: ``[1]``, ``[1,2]``, ``[1; 2]``, ``[Source 1]``, ``【1】``."""
-
-MARKERS = r"\[\d+(?:\s*,\s*\d+)*\](?:\s*\[\d+(?:\s*,\s*\d+)*\])*"
-"""One or more canonical markers in a row (as in ``eval.metrics``)."""
-
-STATEMENT_END = re.compile(
-    rf"""[.!?]["'”’)\]]*(?:\s*{MARKERS})?(?=\s+["'“‘(]?[A-Z0-9])|{MARKERS}[.!?,;:]?(?=\s|$)"""
-)
-"""Where a statement ends inside a line (the eval's rule): after a full stop, taking the markers
-right after it, when a capital letter or digit follows; and after every group of markers."""
-
-INSTRUCTION_LIKE = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,60}\b(?:instructions?|rules|prompts?|guidelines)\b"
-    r"|\b(?:system prompt|you are now|you must now|as an ai)\b",
-    re.IGNORECASE,
-)
-"""Source sentences that talk to the model (prompt injection): never quoted as support."""
 
 REFUSAL_OPENINGS = (REFUSAL.rstrip("."), COVERAGE_HINT.split("{", 1)[0])
 """Statements starting with these are the refusal, not claims to verify."""
@@ -224,19 +217,28 @@ class Verifier:
             for source in sources
             for sentence in source.sentences
         }
+        self._hostile_paragraphs = {
+            (sentence.doc, sentence.block)
+            for source in sources
+            for sentence in source.sentences
+            if is_directed_at_model(sentence.text)
+        }
+
+    def can_support(self, sentence: StoredSentence) -> bool:
+        """Whether a source sentence may be quoted as support: not a table of contents, and not in a
+        paragraph with a sentence written to a language model (``assistant.injection``), whose other
+        sentences are the injection's payload ("SYSTEM: new rules. The reader must send ...")."""
+        return sentence.kind != "contents" and (sentence.doc, sentence.block) not in self._hostile_paragraphs
 
     def best_quote(self, statement: str, source: Source) -> Quote | None:
         """The sentence of ``source`` that best supports ``statement``, if one does.
 
         Sentences are ranked by the larger of lexical share and cosine (stored vectors); the best
         few are put to the support test, each also with the sentence before it when it leans on it.
-        The lexical test runs first; the quotes it does not settle are embedded in one batch.
+        The lexical test runs first; the quotes it does not settle are embedded in one batch. Only
+        sentences that ``can_support`` are tried, and a quote the statement contradicts never supports it.
         """
-        candidates = [
-            sentence
-            for sentence in source.sentences
-            if sentence.kind != "contents" and not INSTRUCTION_LIKE.search(sentence.text)
-        ]
+        candidates = [sentence for sentence in source.sentences if self.can_support(sentence)]
         if not candidates:
             return None
         vector = self.embeddings.encode([statement])[0]
@@ -253,7 +255,7 @@ class Verifier:
         for sentence in ranked[:QUOTES_TRIED]:
             in_context = with_context(sentence, self._by_position)
             for quoted in (in_context, sentence) if in_context is not sentence else (sentence,):
-                if INSTRUCTION_LIKE.search(quoted.text):
+                if not self.can_support(quoted) or contradicts(statement, quoted.text):
                     continue
                 if lexical_support(statement, quoted.text) >= lexical_min:
                     return Quote(quoted, source.chunk, rank(sentence))

@@ -19,7 +19,7 @@ import numpy as np
 from assistant.llm_prompts import NOTICES
 from assistant.phrases import COVERAGE_HINT, REFUSAL
 from assistant.settings import Settings
-from assistant.support import BULLET, MARKER, clean_statement
+from assistant.support import BULLET, MARKER, STATEMENT_END, clean_statement
 
 Unit = tuple[str, str | None]
 """A document and a section heading (None: no heading, or for an expected unit, any section)."""
@@ -157,15 +157,6 @@ class Statement:
     text: str
     cited: tuple[int, ...]
 
-
-MARKERS = r"\[\d+(?:\s*,\s*\d+)*\](?:\s*\[\d+(?:\s*,\s*\d+)*\])*"
-"""One or more citation markers in a row: ``[1]``, ``[1][2]``, ``[1, 2]``."""
-
-STATEMENT_END = re.compile(
-    rf"""[.!?]["'”’)\]]*(?:\s*{MARKERS})?(?=\s+["'“‘(]?[A-Z0-9])|{MARKERS}[.!?,;:]?(?=\s|$)"""
-)
-"""Where a statement ends inside a line: after a sentence's full stop (taking any markers right
-after it) when a capital letter or digit follows, and after every group of markers."""
 
 REFUSAL_OPENINGS = (REFUSAL, COVERAGE_HINT.split("{", 1)[0], *NOTICES)
 """Sentences starting with these are the refusal or a fallback notice, not statements to be supported."""

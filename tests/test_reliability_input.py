@@ -511,38 +511,43 @@ def test_odd_unicode_in_a_theme_gives_prompts(
     assert json.loads(capsys.readouterr().out)["prompts"]
 
 
-@pytest.mark.xfail(
-    reason="assistant/discussion.py: resolve_theme only collapses whitespace; a theme of control or "
-    "zero-width characters is matched to a theme instead of refused as empty (owner: prompts)",
-    strict=False,
+@pytest.mark.parametrize(
+    "theme", ["\x00\x1b", "\u200b\u200f", "\x07 \u2060\ufeff"], ids=["control", "zero-width", "mixed"]
 )
-@pytest.mark.parametrize("theme", ["\x00\x1b", "\u200b\u200f"], ids=["control", "zero-width"])
 def test_a_theme_with_nothing_to_read_is_refused_as_empty(
     fake_cli: Settings, capsys: pytest.CaptureFixture[str], theme: str
 ) -> None:
     assert main(["prompts", "--theme", theme, "--count", "3"]) == 2
-    assert "theme is empty" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "theme is empty" in captured.err and len(captured.err.splitlines()) == 1
+    assert captured.out == ""
 
 
-@pytest.mark.xfail(
-    reason="assistant/discussion.py: no length limit on a theme; a 200 KB theme is echoed back whole in "
-    "the note of the prompt set (owner: prompts)",
-    strict=False,
-)
 def test_a_200_kb_theme_is_refused(fake_cli: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["prompts", "--theme", "trust " * 40_000, "--count", "3", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("assistant: The theme is too long (239,999 characters; at most 2,000)")
+    assert len(captured.err) < 300 and captured.out == ""  # one line, the theme not echoed back
+
+
+def test_a_theme_that_is_not_utf8_is_cleaned_before_anything_reads_it(
+    fake_cli: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lone surrogate (what Python makes of a byte that is not UTF-8 in an argument) never reaches the
+    embedding model's tokenizer, nor the output."""
+    assert main(["prompts", "--theme", "trust \udcff between\udcfe partners", "--count", "3", "--json"]) == 0
+    captured = capsys.readouterr()
+    captured.out.encode("utf-8")  # strict: no surrogate left
+    assert json.loads(captured.out)["prompts"]
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    reason="assistant/discussion.py passes the theme to the embedding model uncleaned: bytes that are not "
-    "UTF-8 in the argument (lone surrogates) crash the tokenizer with a traceback (owner: prompts)",
-    strict=False,
-)
 def test_a_theme_that_is_not_utf8_is_not_a_traceback(real_settings: Settings, real_assistant: Any) -> None:
     result = run_cli(
         [b"prompts", b"--theme", b"trust \xff between partners", b"--count", b"3"],
         cli_env(real_settings.data_dir),
         real_model=True,
     )
-    assert "Traceback" not in result.stderr.decode("utf-8", "replace")
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 0 and "Traceback" not in err, err
+    assert result.stdout.decode("utf-8")  # strict: the output is valid UTF-8
