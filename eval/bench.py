@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from eval.bench_tools import child_env, percentile, run_worker, summarise
+from eval.bench_tools import child_env, folder_mb, percentile, run_worker, summarise
 
 QUESTIONS = Path(__file__).parent / "cases" / "questions.yaml"
 
@@ -118,6 +118,7 @@ def run_benchmarks(
         results["seed_query"] = run_worker(
             "query", ["--corpus", str(settings.corpus_dir), "--data", str(seed.data_dir)], child_env()
         )
+        results["seed_query"]["index_mb"] = folder_mb(seed.data_dir / "chroma")
         if options.scales:
             say(f"3/4 scale: {', '.join(f'x{scale:g}' for scale in options.scales)}")
             results["scale"] = bench_scale.run_scales(

@@ -91,6 +91,7 @@ def _scale(plt: Any, results: dict[str, Any]) -> Any:
             memory.plot(chunks, server, marker="s", ls=":", color=colour, label="Chroma server")
     for axis in (latency, memory):
         axis.set_xscale("log")
+        axis.xaxis.set_minor_formatter(plt.NullFormatter())  # minor labels overlap on a short axis
         axis.set_xlabel("chunks in the index")
         axis.legend(fontsize=8)
     latency.set_ylabel("ms per answer (new questions)")

@@ -35,7 +35,7 @@ def derived_vector(text: str, pool: np.ndarray, noise: float = NOISE) -> np.ndar
     """A normalised vector for a text: a pool vector picked by its hash, plus seeded Gaussian noise."""
     key = int.from_bytes(text_key(text), "big")
     rng = np.random.default_rng(key)
-    vector = pool[key % len(pool)] + rng.standard_normal(pool.shape[1]).astype(np.float32) * noise
+    vector = pool[key % len(pool)] + rng.standard_normal(size=(pool.shape[1],)).astype(np.float32) * noise
     return (vector / np.linalg.norm(vector)).astype(np.float32)
 
 

@@ -44,6 +44,26 @@ def load_model(args: argparse.Namespace) -> dict[str, Any]:
     return {"seconds_in_process": time.perf_counter() - STARTED}
 
 
+def import_ask_path(args: argparse.Namespace) -> dict[str, Any]:
+    """Import what a cold ``assistant ask`` imports, and nothing more: the floor of any cold answer.
+
+    Chroma first, then the answer chain (LangChain, the lexical index, the question encoder's
+    libraries), each timed, so that the table can say where a cold answer's seconds go.
+    """
+    started = time.perf_counter()
+    import chromadb  # noqa: F401 - imported only to be timed
+
+    chroma = time.perf_counter() - started
+    started = time.perf_counter()
+    import bm25s  # noqa: F401
+    import tokenizers  # noqa: F401
+
+    import assistant.chain  # noqa: F401
+
+    chain = time.perf_counter() - started
+    return {"chromadb_s": chroma, "chain_s": chain, "seconds_in_process": time.perf_counter() - STARTED}
+
+
 def open_index(args: argparse.Namespace) -> dict[str, Any]:
     """Open the index and read its document hashes: the floor of any no-change re-ingest."""
     from assistant.store import GuidanceIndex, open_client
@@ -161,6 +181,7 @@ def _timed_ms(ask: Any, question: str) -> float:
 COMMANDS = {
     "baseline-cold": baseline_cold,
     "load-model": load_model,
+    "import-ask-path": import_ask_path,
     "open-index": open_index,
     "ingest-only": ingest_only,
     "ingest": ingest,
