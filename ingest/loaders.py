@@ -4,15 +4,18 @@ Every problem with a file (too big, empty, encrypted, corrupt, not text) is repo
 ``DocumentError`` with a one-line message a user can act on, naming the file.
 """
 
+from __future__ import annotations
+
 import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import docx
-import pypdf
-from bs4 import BeautifulSoup, Tag
-from docx.table import Table
+if TYPE_CHECKING:  # the document libraries are imported when a document of their kind is read
+    import pypdf
+    from bs4 import BeautifulSoup
+    from docx.table import Table
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 DEFAULT_MAX_BYTES = 20_000_000
@@ -139,6 +142,8 @@ def read_pdf(data: bytes, name: str) -> str:
     Raises:
         DocumentError: The PDF is encrypted, corrupt or has no text.
     """
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _open_with_empty_password(reader):
@@ -156,6 +161,8 @@ def read_pdf(data: bytes, name: str) -> str:
 
 def _open_with_empty_password(reader: pypdf.PdfReader) -> bool:
     """Try the empty password, which opens PDFs that are encrypted only against editing."""
+    import pypdf
+
     try:
         return reader.decrypt("") != pypdf.PasswordType.NOT_DECRYPTED
     except Exception:  # an unsupported algorithm is as closed as a wrong password
@@ -175,6 +182,9 @@ def read_word_document(data: bytes, name: str) -> str:
     Raises:
         DocumentError: The file is not a Word document or unpacks to more than the limit.
     """
+    import docx
+    from docx.table import Table
+
     _check_unpacked_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -242,6 +252,8 @@ def read_html(data: bytes, name: str) -> str:
     Raises:
         DocumentError: The content is binary or nested too deeply.
     """
+    from bs4 import BeautifulSoup
+
     if b"\x00" in data:
         raise DocumentError(f"{name}: not text (binary content)")
     try:
@@ -263,6 +275,8 @@ def read_html(data: bytes, name: str) -> str:
 
 def _measure_depth(soup: BeautifulSoup) -> int:
     """Return the deepest element nesting in a parsed page, without recursion."""
+    from bs4 import Tag
+
     depths = {id(soup): 0}
     deepest = 0
     for element in soup.descendants:
