@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.bench_tools import child_env, folder_mb, free_port, memory_mb, run_worker, wait_for_port
+from eval.bench_tools import child_env, folder_mb, free_port, memory_mb, run_worker, stop, wait_for_port
 from eval.synthetic import CorpusModel, corpus_size, write_corpus
 
 
@@ -82,12 +82,7 @@ def chroma_server(path: Path, log: Path, start_timeout: float = 120) -> Iterator
                 raise RuntimeError(f"the Chroma server did not start (see {log})")
             yield f"http://127.0.0.1:{port}", process.pid
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def run_scale(

@@ -93,6 +93,16 @@ def wait_for_port(port: int, seconds: float, process: subprocess.Popen[Any] | No
     return False
 
 
+def stop(process: subprocess.Popen[Any]) -> None:
+    """Stop a server the benchmark started: terminate, then kill if it has not exited in 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def child_env(**variables: str | Path | None) -> dict[str, str]:
     """This process's environment for a child: offline, extractive answers, the packages importable.
 

@@ -22,6 +22,7 @@ from eval.bench_tools import (
     free_port,
     memory_mb,
     python_command,
+    stop,
     summarise,
     wait_for_port,
 )
@@ -57,12 +58,7 @@ def web_app(
                 raise RuntimeError(f"the web app did not start (see {log})")
             yield f"http://127.0.0.1:{port}/", process.pid
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def connect(url: str) -> Any:
