@@ -20,9 +20,7 @@ from assistant.answer import Answer, Citation
 from eval.metrics import collapse
 from eval.results import PipelineOutput
 from ingest.chunking import chunk_document
-from ingest.loaders import DocumentError, load_text
-from ingest.manifest import fallback_title, load_manifest
-from ingest.pipeline import find_documents
+from ingest.pipeline import read_corpus
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
@@ -67,16 +65,8 @@ def split_corpus(corpus_dir: Path) -> list[BaselineChunk]:
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True
     )
-    manifest = load_manifest(corpus_dir / "manifest.yaml")
     chunks: list[BaselineChunk] = []
-    for path in find_documents(corpus_dir):
-        doc = path.relative_to(corpus_dir).as_posix()
-        try:
-            raw = load_text(path)
-        except DocumentError:
-            continue
-        entry = manifest.entry(doc)
-        title = entry.title if entry else fallback_title(raw, doc)
+    for doc, title, raw in read_corpus(corpus_dir):
         spans = section_spans(doc, raw)
         for number, piece in enumerate(splitter.create_documents([raw])):
             start = int(piece.metadata["start_index"])

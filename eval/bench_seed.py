@@ -47,20 +47,11 @@ class TimedEmbeddings:
 def ingest_texts(corpus_dir: Path, max_chars: int) -> tuple[int, list[str]]:
     """The number of chunks and every text the ingest embeds for a corpus (chunks, then sentences)."""
     from ingest.chunking import chunk_document
-    from ingest.loaders import DocumentError, load_text
-    from ingest.manifest import fallback_title, load_manifest
-    from ingest.pipeline import embedding_text, find_documents, sentence_embedding_texts
+    from ingest.pipeline import embedding_text, read_corpus, sentence_embedding_texts
 
-    manifest = load_manifest(corpus_dir / "manifest.yaml")
     chunk_count, texts = 0, []
-    for path in find_documents(corpus_dir):
-        doc = path.relative_to(corpus_dir).as_posix()
-        try:
-            raw = load_text(path)
-        except DocumentError:
-            continue
-        entry = manifest.entry(doc)
-        chunks = chunk_document(doc, entry.title if entry else fallback_title(raw, doc), raw, max_chars)
+    for doc, title, raw in read_corpus(corpus_dir):
+        chunks = chunk_document(doc, title, raw, max_chars)
         chunk_count += len(chunks)
         texts += [embedding_text(chunk) for chunk in chunks] + sentence_embedding_texts(chunks)
     return chunk_count, texts

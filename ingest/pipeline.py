@@ -84,6 +84,22 @@ def find_documents(corpus_dir: Path) -> list[Path]:
     )
 
 
+def read_corpus(corpus_dir: Path) -> Iterator[tuple[str, str, str]]:
+    """Every readable document of a corpus folder as (name, title, text); unreadable ones are left out.
+
+    For the eval's baseline and the bench, which cut or count the corpus outside the index.
+    """
+    manifest = load_manifest(corpus_dir / "manifest.yaml")
+    for path in find_documents(corpus_dir):
+        doc = path.relative_to(corpus_dir).as_posix()
+        try:
+            raw = load_text(path)
+        except DocumentError:
+            continue
+        entry = manifest.entry(doc)
+        yield doc, entry.title if entry else fallback_title(raw, doc), raw
+
+
 def document_hash(data: bytes, title: str, settings: Settings) -> str:
     """Content hash of a file plus everything that changes how it is chunked."""
     return _finish_hash(hashlib.sha256(data), title, settings)

@@ -1,10 +1,12 @@
-"""Shared fixtures: deterministic fake embeddings, data folders in tmp, a network guard, the real model."""
+"""Shared fixtures: deterministic fake embeddings, data folders in tmp, a network guard, the real model,
+the browser app on a free port."""
 
 from __future__ import annotations
 
 import hashlib
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +115,46 @@ def real_assistant(real_settings: Settings) -> Iterator[Any]:
     assistant = Assistant(real_settings)
     assistant.chain()
     yield assistant
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on (for a server under test)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serve(settings: Settings, assistant: Any = None) -> Iterator[tuple[str, Any]]:
+    """The browser app on a free loopback port, over fake embeddings unless given an assistant;
+    yields its URL and the Blocks."""
+    from assistant.chain import Assistant
+    from assistant.web import build_app, launch_app
+
+    demo = build_app(assistant or Assistant(settings, embeddings=FakeEmbeddings()), settings)
+    url = launch_app(demo, settings.model_copy(update={"port": free_port()}), prevent_thread_lock=True)
+    try:
+        yield url, demo
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings over a private data folder and the real corpus (one app and index per test module)."""
+    return Settings(data_dir=tmp_path_factory.mktemp("web-data"), corpus_dir=CORPUS)
+
+
+@pytest.fixture(scope="module")
+def app_url(web_settings: Settings) -> Iterator[str]:
+    """URL of the app over fake embeddings (no login), running for the test module."""
+    with serve(web_settings) as (url, _):
+        yield url
+
+
+@pytest.fixture
+def client(app_url: str) -> Any:
+    """A gradio_client of the running app."""
+    from gradio_client import Client
+
+    return Client(app_url, analytics_enabled=False, verbose=False)

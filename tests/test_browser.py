@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +20,8 @@ import pytest
 
 from assistant.chain import Assistant
 from assistant.settings import Settings
-from assistant.web import build_app, feedback_path, launch_app, warm_up, warm_up_server
-from tests.conftest import CORPUS, FakeEmbeddings
+from assistant.web import feedback_path, warm_up, warm_up_server
+from tests.conftest import CORPUS, FakeEmbeddings, serve
 
 pytestmark = pytest.mark.browser
 
@@ -65,23 +64,12 @@ TIMER_JS = """() => {
 """Records when Ask is clicked and when the first text of the new answer appears (page clock)."""
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def running(assistant: Any, settings: Settings) -> Iterator[str]:
     """The app over an assistant, on a free loopback port; yields its URL."""
-    demo = build_app(assistant, settings)
-    url = launch_app(demo, settings.model_copy(update={"port": free_port()}), prevent_thread_lock=True)
-    warm_up_server(url, settings)
-    try:
+    with serve(settings, assistant) as (url, _):
+        warm_up_server(url, settings)
         yield url
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import threading
 import time
@@ -18,6 +17,7 @@ from assistant.generate import GenerationError, stream_tokens
 from assistant.llm import LLMConfigError, generator_name, make_chat_model
 from assistant.llm_prompts import NOTICE_RATE_LIMITED, NOTICE_TIMEOUT, NOTICE_UNREACHABLE
 from assistant.settings import Settings
+from tests.conftest import free_port
 
 CAP = 24
 
@@ -106,12 +106,6 @@ def stub() -> Iterator[StubServer]:
 
 def llm_settings(**values: Any) -> Settings:
     return Settings(**{"llm_max_tokens": CAP, "llm_timeout": 5.0, **values})
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_no_provider_means_no_model() -> None:

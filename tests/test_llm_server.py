@@ -8,7 +8,6 @@ dies mid-answer.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from assistant.settings import Settings
 from assistant.support import is_supported
 from assistant.verify import DEFAULT_THRESHOLDS
 from eval.metrics import citation_support, split_statements
-from tests.conftest import CORPUS, FakeEmbeddings
+from tests.conftest import CORPUS, FakeEmbeddings, free_port
 
 pytestmark = pytest.mark.llm_server
 
@@ -43,12 +42,6 @@ QUESTIONS = [
     "What makes a good shared services leader?",
 ]
 LONG_REQUEST = "Write a very long story about two councils that share their services. Do not stop."
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class LlamaServer:

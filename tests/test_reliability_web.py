@@ -16,7 +16,6 @@ import random
 import resource
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -27,7 +26,7 @@ from pydantic import SecretStr
 
 from assistant.phrases import EMPTY_QUESTION
 from assistant.settings import Settings
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import ROOT, serve
 from tests.reliability_fixtures import (
     cli_command,
     cli_env,
@@ -37,28 +36,9 @@ from tests.reliability_fixtures import (
     zip_bomb_docx,
 )
 from tests.test_reliability_ingest import make_corpus, revise
-from tests.test_web import PROPOSAL, serve
+from tests.test_web import PROPOSAL
 
 QUESTION = "Why do shared services fail?"
-
-
-@pytest.fixture(scope="module")
-def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings over a private data folder and the real corpus (one index for the module)."""
-    return Settings(data_dir=tmp_path_factory.mktemp("web-reliability-data"), corpus_dir=CORPUS)
-
-
-@pytest.fixture(scope="module")
-def app_url(web_settings: Settings) -> Iterator[str]:
-    """URL of the running app (no login)."""
-    with serve(web_settings) as (url, _):
-        yield url
-
-
-@pytest.fixture
-def client(app_url: str) -> Client:
-    """A gradio_client of the running app."""
-    return Client(app_url, analytics_enabled=False, verbose=False)
 
 
 def assert_refused(client: Client, fragment: str, *args: object, api_name: str) -> None:

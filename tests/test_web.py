@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +14,11 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from pydantic import SecretStr
 
-from assistant.chain import Assistant
 from assistant.phrases import EMPTY_QUESTION, REFUSAL
 from assistant.settings import Settings
 from assistant.web import (
     answer_pieces,
-    build_app,
     feedback_path,
-    launch_app,
     load_logins,
     make_login_check,
     passage_of,
@@ -38,55 +32,17 @@ from assistant.web_render import (
     review_html,
     sources_html,
 )
-from tests.conftest import CORPUS, FakeEmbeddings
+from tests.conftest import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "eval" / "proposals" / "flawed-pace-and-sovereignty.md"
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on (for the app under test)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serve(settings: Settings) -> Iterator[tuple[str, Any]]:
-    """Launch the app over fake embeddings on a free loopback port; yields its URL and the Blocks."""
-    assistant = Assistant(settings, embeddings=FakeEmbeddings())
-    demo = build_app(assistant, settings)
-    url = launch_app(demo, settings.model_copy(update={"port": free_port()}), prevent_thread_lock=True)
-    try:
-        yield url, demo
-    finally:
-        demo.close()
-
-
 def call_raw(url: str, api_name: str, data: list[Any]) -> str:
     """Call an endpoint over plain HTTP (no client-side uploads) and return the event stream's text."""
     event = httpx.post(f"{url.rstrip('/')}/gradio_api/call/{api_name}", json={"data": data}).json()
     return httpx.get(f"{url.rstrip('/')}/gradio_api/call/{api_name}/{event['event_id']}").text
-
-
-@pytest.fixture(scope="module")
-def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings over a private data folder and the real corpus (one index for the module)."""
-    return Settings(data_dir=tmp_path_factory.mktemp("web-data"), corpus_dir=CORPUS)
-
-
-@pytest.fixture(scope="module")
-def app_url(web_settings: Settings) -> Iterator[str]:
-    """URL of the running app (no login)."""
-    with serve(web_settings) as (url, _):
-        yield url
-
-
-@pytest.fixture
-def client(app_url: str) -> Client:
-    """A gradio_client of the running app."""
-    return Client(app_url, analytics_enabled=False, verbose=False)
 
 
 def test_launch_binds_loopback_and_names_the_api(app_url: str, client: Client) -> None:
