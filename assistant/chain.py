@@ -11,10 +11,10 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from assistant import embeddings as embedding_models
 from assistant.answer import Answer, Citation
 from assistant.compose import compose_answer
 from assistant.conversation import condense_question
-from assistant.embeddings import SentenceEmbeddings
 from assistant.lexical import LexicalIndex
 from assistant.phrases import EMPTY_QUESTION
 from assistant.quotes import locate_quote, section_at
@@ -111,7 +111,7 @@ class Assistant:
     ) -> None:
         """Remember the backends; nothing is opened or loaded until the first question."""
         self.settings = settings or Settings()
-        self.embeddings = embeddings or SentenceEmbeddings(
+        self.embeddings = embeddings or embedding_models.SentenceEmbeddings(
             self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
         )
         self._index = index
@@ -149,7 +149,7 @@ class Assistant:
             if self._chain is None:
                 self.ensure_index()
                 chunks = self.index.load_chunks()
-                lexical = LexicalIndex(chunks)
+                lexical = LexicalIndex(chunks, cache_dir=self.settings.lexical_cache)
                 retriever = GuidanceRetriever(
                     index=self.index,
                     lexical=lexical,

@@ -96,8 +96,9 @@ def load_settings(args: argparse.Namespace) -> Any:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    """``assistant ingest``: bring the index in line with the corpus folder."""
-    from assistant.chain import Assistant
+    """``assistant ingest``: bring the index in line with the corpus folder (without the answer chain's
+    imports: a no-change run only hashes files and reads the index)."""
+    from assistant.embeddings import SentenceEmbeddings
     from assistant.store import GuidanceIndex, open_client
     from ingest.pipeline import ingest_corpus
 
@@ -108,10 +109,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     index = GuidanceIndex(
         open_client(settings), settings.collection, settings.embedding_model, allow_other_model=args.rebuild
     )
-    assistant = Assistant(settings, index=index)
-    report = ingest_corpus(
-        settings, assistant.index, assistant.embeddings, rebuild=args.rebuild, progress=True
-    )
+    model = SentenceEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
+    report = ingest_corpus(settings, index, model, rebuild=args.rebuild, progress=True)
     for doc, reason in report.skipped:
         print(f"warning: skipped {doc}: {reason}", file=sys.stderr)
     print(report.summary())

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def lexical_cache(self) -> Path:
+        """Folder of the lexical index kept on disk for big corpora (rebuilt when the index changes)."""
+        return self.data_dir / "lexical"
+
+    @property
     def manifest_path(self) -> Path:
         """The corpus manifest file."""
         return self.corpus_dir / "manifest.yaml"

@@ -22,9 +22,9 @@ from tests.conftest import CORPUS, ROOT, FakeEmbeddings
 
 FAKE_MODEL_CLI = """
 import sys
-import assistant.chain
+import assistant.embeddings
 from tests.conftest import FakeEmbeddings
-assistant.chain.SentenceEmbeddings = lambda *args, **kwargs: FakeEmbeddings()
+assistant.embeddings.SentenceEmbeddings = lambda *args, **kwargs: FakeEmbeddings()
 from assistant.cli import main
 sys.exit(main(sys.argv[1:]))
 """

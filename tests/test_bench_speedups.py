@@ -96,6 +96,23 @@ def test_lexical_index_from_disk_equals_the_one_built(
     assert len(list(tmp_path.iterdir())) == 1  # the older index is pruned
 
 
+def test_a_new_assistant_reads_the_lexical_index_the_last_one_kept(
+    index: GuidanceIndex, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.chain import Assistant
+
+    monkeypatch.setattr(lexical, "CACHE_MIN_CHUNKS", 10)
+    question = "Why do shared services fail?"
+    first = Assistant(settings, embeddings=FakeEmbeddings(), index=index).ask(question)
+    assert len(list(settings.lexical_cache.iterdir())) == 1
+    real_content_terms = lexical.content_terms
+    monkeypatch.setattr(lexical, "content_terms", lambda text: pytest.fail("tokenised every chunk again"))
+    assistant = Assistant(settings, embeddings=FakeEmbeddings(), index=open_index(settings))
+    assistant.chain()
+    monkeypatch.setattr(lexical, "content_terms", real_content_terms)
+    assert assistant.ask(question).answer == first.answer
+
+
 def test_small_indexes_are_not_cached(tmp_path: Path) -> None:
     LexicalIndex(_chunks(5), cache_dir=tmp_path)
     assert not list(tmp_path.iterdir())

@@ -170,7 +170,7 @@ def hold_lock(data_dir: Path) -> subprocess.Popen[str]:
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """``main([...])`` in this process with fake embeddings (over the tmp data folder of the test)."""
-    monkeypatch.setattr("assistant.chain.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
+    monkeypatch.setattr("assistant.embeddings.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
 
 

@@ -303,7 +303,7 @@ def test_a_bad_manifest_is_a_one_line_error(tmp_path: Path, manifest: bytes) -> 
 @pytest.fixture
 def fake_cli(monkeypatch: pytest.MonkeyPatch, fake_index_settings: Settings) -> Settings:  # noqa: F811
     """``main([...])`` in this process over the module's index, with fake embeddings."""
-    monkeypatch.setattr("assistant.chain.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
+    monkeypatch.setattr("assistant.embeddings.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(fake_index_settings.data_dir))
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
     return fake_index_settings
