@@ -49,6 +49,10 @@ this share of the best sentence's similarity."""
 LIST_MIN_ITEMS = 3
 """Fewer candidate items than this do not make a list answer."""
 
+LIST_BUDGET = 1.3
+"""A list answer may run to this multiple of the answer budget: list items are short, and a list cut
+short reads as if it were whole (the 15 common problems of the Socitm guide take 1,180 characters)."""
+
 REDUNDANT = 0.9
 """Cosine similarity above which a sentence repeats one already chosen."""
 
@@ -196,11 +200,13 @@ def best_list(candidates: Sequence[Candidate]) -> tuple[str, str | None] | None:
 def list_points(
     candidates: Sequence[Candidate], listed: tuple[str, str | None], max_items: int, max_chars: int
 ) -> list[Candidate]:
-    """A lead (the list's own introduction when it is a candidate) and the list's best items."""
+    """The list's own introduction when it is a candidate, then the list's best items.
+
+    A list with no introduction (a list straight under its heading) gets no lead: a sentence borrowed
+    from elsewhere would introduce it wrongly.
+    """
     in_list = [c for c in candidates if (c.chunk.doc, c.chunk.section) == listed]
-    lead = next((c for c in in_list if c.sentence.kind != "list_item"), None) or next(
-        (c for c in candidates if c.sentence.kind != "list_item"), None
-    )
+    lead = next((c for c in in_list if c.sentence.kind != "list_item"), None)
     items = select_points(
         [c for c in in_list if c.sentence.kind == "list_item"], max_items, max_chars, keep_ratio=None
     )
@@ -280,9 +286,11 @@ def compose_answer(
 
     listed = best_list(candidates) if asks_for_list(question) else None
     if listed:
-        chosen = list_points(candidates, listed, max_items, max_chars)
+        chosen = list_points(candidates, listed, max_items, int(max_chars * LIST_BUDGET))
+        leads = int(chosen[0].sentence.kind != "list_item")
     else:
         chosen = passage_points(candidates, passage_ranks, max_points, max_chars)
+        leads = 1
     by_position = {(sentence.chunk_id, sentence.position): sentence for sentence in sentences}
     points: list[tuple[StoredSentence, Candidate]] = []
     chosen_ids = {candidate.sentence.id for candidate in chosen}
@@ -293,10 +301,10 @@ def compose_answer(
 
     want_list = asks_for_list(question) and len(points) > 2
     if want_list:
-        lead, rest = points[0], points[1:]
+        rest = points[leads:]
         first_seen = {candidate.chunk.id: i for i, (_, candidate) in reversed(list(enumerate(rest)))}
         rest.sort(key=lambda point: (first_seen[point[1].chunk.id], point[0].position))
-        points = [lead, *rest]
+        points = [*points[:leads], *rest]
 
     citations: list[Citation] = []
     lines: list[str] = []
@@ -305,7 +313,7 @@ def compose_answer(
         citations.append(citation)
         lines.append(f"{_as_sentence(sentence.text)} [{citation.n}]")
     if want_list:
-        text = lines[0] + "\n\n" + "\n".join(f"- {line}" for line in lines[1:])
+        text = "\n\n".join([*lines[:leads], "\n".join(f"- {line}" for line in lines[leads:])])
     else:
         text = _prose(lines, points)
     return Composition(text, citations, False, score)

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     )
     max_points: int = Field(12, ge=1, le=30, description="Most cited sentences in a prose answer.")
     max_list_items: int = Field(
-        10, ge=1, le=30, description="Most bullets when the answer is a list from the guidance."
+        20, ge=1, le=30, description="Most bullets when the answer is a list from the guidance."
     )
     max_question_chars: int = Field(2000, ge=10, le=100_000, description="Longest question accepted.")
     max_answer_chars: int = Field(1100, ge=200, le=5000, description="Soft length limit of an answer.")

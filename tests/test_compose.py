@@ -112,3 +112,94 @@ def test_relevance_drops_with_words_the_corpus_never_uses() -> None:
     assert relevance(0.6, 0.0) == np.float64(0.6)
     assert relevance(0.6, 1.0) < relevance(0.6, 0.5) < 0.6
     assert refusal([]) == REFUSAL
+
+
+WORK_POINTS = [
+    f"Shared services work with {topic}"
+    for topic in (
+        "clear governance by senior leaders",
+        "strong leadership commitment",
+        "piloting before scaling",
+        "defined standards for performance",
+        "plausible threats to withdraw",
+        "budgets held by customers",
+        "a right for customers to leave",
+        "honest business cases",
+        "regular staff communication",
+        "shared risk appetite",
+        "measured benefits",
+        "patience with slower partners",
+    )
+]
+WORK_RAW = (
+    "Ways of working\n\n"
+    "Partners meet monthly to review the shared budget and the service plan.\n\n"
+    "How to make shared services work\n\n" + "".join(f"  • {point}\n" for point in WORK_POINTS)
+)
+QUESTION = "What makes shared services work: governance, leadership, standards, budgets and staff?"
+
+
+def ask_work_list(max_chars: int):
+    """A list straight under its heading (no introduction), and an unrelated paragraph elsewhere."""
+    embeddings = FakeEmbeddings()
+    heading = WORK_RAW.index("How to make")
+    chunks = {
+        "c1": StoredChunk("c1", "doc.txt", "A Guide", "Ways of working", WORK_RAW[:heading], 0, heading, 0),
+        "c2": StoredChunk(
+            "c2",
+            "doc.txt",
+            "A Guide",
+            "How to make shared services work",
+            WORK_RAW[heading:],
+            heading,
+            len(WORK_RAW),
+            1,
+        ),
+    }
+    texts = [("c1", "Partners meet monthly to review the shared budget and the service plan.", "paragraph")]
+    texts += [("c2", point, "list_item") for point in WORK_POINTS]
+    sentences = []
+    for position, (chunk_id, text, kind) in enumerate(texts):
+        start = WORK_RAW.index(text)
+        vector = embeddings.query_vector(text)
+        sentences.append(
+            StoredSentence(
+                f"s{position}",
+                chunk_id,
+                "doc.txt",
+                text,
+                start,
+                start + len(text),
+                position,
+                kind,
+                position,
+                vector,
+            )
+        )
+    return compose_answer(
+        QUESTION,
+        QUESTION,
+        embeddings.query_vector(QUESTION),
+        sentences,
+        chunks,
+        {"c2": 0, "c1": 1},
+        LexicalIndex(list(chunks.values())),
+        threshold=0.1,
+        max_points=4,
+        max_chars=max_chars,
+        topics=["A Guide"],
+        max_items=20,
+    )
+
+
+def test_a_list_under_its_heading_is_not_introduced_by_a_sentence_from_elsewhere() -> None:
+    composition = ask_work_list(max_chars=2000)
+    assert composition.text.startswith("- Shared services work with clear governance")
+    assert "Partners meet monthly" not in composition.text
+    assert len(composition.citations) == len(WORK_POINTS)
+
+
+def test_a_list_a_little_longer_than_the_budget_is_quoted_whole() -> None:
+    whole = sum(len(point) for point in WORK_POINTS)
+    assert len(ask_work_list(max_chars=whole).citations) == len(WORK_POINTS)
+    assert len(ask_work_list(max_chars=whole // 2).citations) < len(WORK_POINTS)
