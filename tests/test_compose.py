@@ -19,22 +19,18 @@ RAW = (
 )
 
 
-def build(embeddings: FakeEmbeddings):
-    spans = [
-        ("Of the many challenges, common problems include:", "paragraph", 0),
-        ("Unclear business cases, creating mismanagement of expectations later", "list_item", 1),
-        ("Weak communications resulting in staff worries", "list_item", 2),
-        ("1+1=3 collaborations are about transformational public purpose.", "paragraph", 3),
-        ("They are about innovation.", "paragraph", 3),
-    ]
-    chunk = StoredChunk("c1", "doc.txt", "A Guide", "Why things fail", RAW[17:], 17, len(RAW), 0)
+def stored_sentences(
+    raw: str, spans: list[tuple[str, str, str, int]], embeddings: FakeEmbeddings
+) -> list[StoredSentence]:
+    """The sentences of a document, from (chunk id, text, kind, block) spans in document order."""
     sentences = []
-    for position, (text, kind, block) in enumerate(spans):
-        start = RAW.index(text)
+    for position, (chunk_id, text, kind, block) in enumerate(spans):
+        start = raw.index(text)
+        vector = embeddings.query_vector(text)
         sentences.append(
             StoredSentence(
-                f"c1:{position}",
-                "c1",
+                f"{chunk_id}:{position}",
+                chunk_id,
                 "doc.txt",
                 text,
                 start,
@@ -42,28 +38,40 @@ def build(embeddings: FakeEmbeddings):
                 position,
                 kind,
                 block,
-                embeddings.query_vector(text),
+                vector,
             )
         )
-    return {"c1": chunk}, sentences, LexicalIndex([chunk])
+    return sentences
 
 
-def ask(question: str, threshold: float = 0.1):
+def compose(question: str, chunks: dict[str, StoredChunk], spans, raw: str, ranks: dict[str, int], **options):
+    """``compose_answer`` over a small hand-made index, with fake embeddings."""
     embeddings = FakeEmbeddings()
-    chunks, sentences, lexical = build(embeddings)
     return compose_answer(
         question,
         question,
         embeddings.query_vector(question),
-        sentences,
+        stored_sentences(raw, spans, embeddings),
         chunks,
-        {"c1": 0},
-        lexical,
-        threshold=threshold,
-        max_points=4,
-        max_chars=1000,
+        ranks,
+        LexicalIndex(list(chunks.values())),
         topics=["A Guide"],
+        **{"threshold": 0.1, "max_points": 4, "max_chars": 1000, **options},
     )
+
+
+SPANS = [
+    ("c1", "Of the many challenges, common problems include:", "paragraph", 0),
+    ("c1", "Unclear business cases, creating mismanagement of expectations later", "list_item", 1),
+    ("c1", "Weak communications resulting in staff worries", "list_item", 2),
+    ("c1", "1+1=3 collaborations are about transformational public purpose.", "paragraph", 3),
+    ("c1", "They are about innovation.", "paragraph", 3),
+]
+CHUNKS = {"c1": StoredChunk("c1", "doc.txt", "A Guide", "Why things fail", RAW[17:], 17, len(RAW), 0)}
+
+
+def ask(question: str, threshold: float = 0.1):
+    return compose(question, CHUNKS, SPANS, RAW, {"c1": 0}, threshold=threshold)
 
 
 def test_every_line_cites_its_verbatim_quote() -> None:
@@ -93,8 +101,7 @@ def test_unrelated_question_is_refused_with_the_fixed_sentence() -> None:
 
 
 def test_pronoun_sentence_is_quoted_with_the_one_before() -> None:
-    embeddings = FakeEmbeddings()
-    _, sentences, _ = build(embeddings)
+    sentences = stored_sentences(RAW, SPANS, FakeEmbeddings())
     by_position = {(s.chunk_id, s.position): s for s in sentences}
     merged = with_context(sentences[4], by_position)
     assert merged.text.startswith("1+1=3 collaborations") and merged.text.endswith("innovation.")
@@ -141,7 +148,6 @@ QUESTION = "What makes shared services work: governance, leadership, standards, 
 
 def ask_work_list(max_chars: int):
     """A list straight under its heading (no introduction), and an unrelated paragraph elsewhere."""
-    embeddings = FakeEmbeddings()
     heading = WORK_RAW.index("How to make")
     chunks = {
         "c1": StoredChunk("c1", "doc.txt", "A Guide", "Ways of working", WORK_RAW[:heading], 0, heading, 0),
@@ -156,40 +162,11 @@ def ask_work_list(max_chars: int):
             1,
         ),
     }
-    texts = [("c1", "Partners meet monthly to review the shared budget and the service plan.", "paragraph")]
-    texts += [("c2", point, "list_item") for point in WORK_POINTS]
-    sentences = []
-    for position, (chunk_id, text, kind) in enumerate(texts):
-        start = WORK_RAW.index(text)
-        vector = embeddings.query_vector(text)
-        sentences.append(
-            StoredSentence(
-                f"s{position}",
-                chunk_id,
-                "doc.txt",
-                text,
-                start,
-                start + len(text),
-                position,
-                kind,
-                position,
-                vector,
-            )
-        )
-    return compose_answer(
-        QUESTION,
-        QUESTION,
-        embeddings.query_vector(QUESTION),
-        sentences,
-        chunks,
-        {"c2": 0, "c1": 1},
-        LexicalIndex(list(chunks.values())),
-        threshold=0.1,
-        max_points=4,
-        max_chars=max_chars,
-        topics=["A Guide"],
-        max_items=20,
-    )
+    spans = [
+        ("c1", "Partners meet monthly to review the shared budget and the service plan.", "paragraph", 0)
+    ]
+    spans += [("c2", point, "list_item", 1 + n) for n, point in enumerate(WORK_POINTS)]
+    return compose(QUESTION, chunks, spans, WORK_RAW, {"c2": 0, "c1": 1}, max_chars=max_chars, max_items=20)
 
 
 def test_a_list_under_its_heading_is_not_introduced_by_a_sentence_from_elsewhere() -> None:
