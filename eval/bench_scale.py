@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.bench_tools import child_env, folder_mb, free_port, memory_mb, run_worker, stop, wait_for_port
+from eval.bench_tools import child_env, folder_mb, free_port, memory_mb, run_worker, server_process
 from eval.synthetic import CorpusModel, corpus_size, write_corpus
 
 
@@ -70,19 +70,9 @@ def chroma_server(path: Path, log: Path, start_timeout: float = 120) -> Iterator
     """A Chroma server on a free loopback port over ``path``, stopped on exit: yields (URL, pid)."""
     port = free_port()
     path.mkdir(parents=True, exist_ok=True)
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=child_env(),
-        )
-        try:
-            if not wait_for_port(port, start_timeout, process):
-                raise RuntimeError(f"the Chroma server did not start (see {log})")
-            yield f"http://127.0.0.1:{port}", process.pid
-        finally:
-            stop(process)
+    command = [chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    with server_process(command, port, child_env(), log, start_timeout, "the Chroma server") as process:
+        yield f"http://127.0.0.1:{port}", process.pid
 
 
 def run_scale(

@@ -14,7 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,21 @@ def stop(process: subprocess.Popen[Any]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def server_process(
+    command: Sequence[str], port: int, env: dict[str, str], log: Path, start_timeout: float, name: str
+) -> Iterator[subprocess.Popen[Any]]:
+    """A server started with its output in ``log``, once it listens on ``port``; stopped on exit."""
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+        try:
+            if not wait_for_port(port, start_timeout, process):
+                raise RuntimeError(f"{name} did not start (see {log})")
+            yield process
+        finally:
+            stop(process)
 
 
 def child_env(**variables: str | Path | None) -> dict[str, str]:

@@ -7,7 +7,6 @@ through the ``/ask`` API. Bounded in questions and in time; the app is stopped a
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -22,9 +21,8 @@ from eval.bench_tools import (
     free_port,
     memory_mb,
     python_command,
-    stop,
+    server_process,
     summarise,
-    wait_for_port,
 )
 
 REQUEST_TIMEOUT_S = 60.0
@@ -46,19 +44,9 @@ def web_app(
         ASSISTANT_AUTH_FILE=None,
         GRADIO_ANALYTICS_ENABLED="False",
     )
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            python_command("-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        try:
-            if not wait_for_port(port, start_timeout, process):
-                raise RuntimeError(f"the web app did not start (see {log})")
-            yield f"http://127.0.0.1:{port}/", process.pid
-        finally:
-            stop(process)
+    command = python_command("-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port))
+    with server_process(command, port, env, log, start_timeout, "the web app") as process:
+        yield f"http://127.0.0.1:{port}/", process.pid
 
 
 def connect(url: str) -> Any:
