@@ -79,14 +79,31 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    """A writable copy of the real corpus."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
+def copy_corpus(folder: Path) -> Path:
+    """A writable copy of the real corpus in ``folder`` (made if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
     for path in CORPUS.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
+
+
+def assistant_with_document(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Any:
+    """An assistant over fake embeddings and the corpus plus one more document, its index built."""
+    from assistant.chain import Assistant
+
+    corpus = copy_corpus(tmp_path_factory.mktemp("corpus"))
+    (corpus / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(
+        Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=corpus), embeddings=FakeEmbeddings()
+    )
+    assistant.chain()
+    return assistant
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real corpus."""
+    return copy_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import struct
 import subprocess
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,41 @@ def run_cli(
     return subprocess.run(
         cli_command(args, real_model), input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=timeout
     )
+
+
+def run_python(
+    code: str, args: Sequence[str], env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -c CODE ARGS`` from the project folder to the end; output as text."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def ask_during(args: Sequence[str], env: dict[str, str], ask: Callable[[int], object]) -> int:
+    """Run ``assistant ARGS`` (an ingest) and call ``ask(n)`` over and over until it ends.
+
+    Asserts that the command succeeded and that no question failed; returns how many were asked.
+    """
+    process = subprocess.Popen(
+        cli_command(args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    asked, errors = 0, []
+    while process.poll() is None:
+        try:
+            ask(asked)
+        except Exception as error:  # noqa: BLE001 - every failure is collected and reported
+            errors.append(f"{type(error).__name__}: {error}")
+        asked += 1
+    _, err = process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert not errors, errors[:3]
+    return asked
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[bytes], fragment: str) -> None:

@@ -21,7 +21,7 @@ import pytest
 from assistant.chain import Assistant
 from assistant.settings import Settings
 from assistant.web import feedback_path, warm_up, warm_up_server
-from tests.conftest import CORPUS, FakeEmbeddings, serve
+from tests.conftest import FakeEmbeddings, copy_corpus, serve
 
 pytestmark = pytest.mark.browser
 
@@ -263,9 +263,7 @@ def test_about_page(page: Any, app_url: str) -> None:
 @pytest.fixture(scope="module")
 def hostile_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over fake embeddings and a corpus with a document full of HTML."""
-    corpus = tmp_path_factory.mktemp("hostile-corpus")
-    for path in CORPUS.iterdir():
-        shutil.copy(path, corpus / path.name)
+    corpus = copy_corpus(tmp_path_factory.mktemp("hostile-corpus"))
     (corpus / "zebra.txt").write_text(
         f"Zebra councils and the pace of sharing {SCRIPT}\n\n"
         f"Zebra councils fail at sharing when one zebra council moves faster than the other {IMAGE} "

@@ -39,7 +39,7 @@ from assistant.settings import Settings
 from assistant.support import is_supported
 from assistant.verify import DEFAULT_THRESHOLDS, Source, sources_from
 from eval.metrics import citation_support, split_statements
-from tests.conftest import CORPUS, FakeEmbeddings
+from tests.conftest import assistant_with_document
 
 QUESTION = "Why do shared services fail?"
 LIBRARY_QUESTION = "How should councils run shared library services together?"
@@ -90,14 +90,7 @@ class RateLimitError(Exception):
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """One index (fake embeddings) of the corpus plus a document with prompt-injection text."""
-    corpus = tmp_path_factory.mktemp("corpus")
-    for path in CORPUS.iterdir():
-        (corpus / path.name).write_bytes(path.read_bytes())
-    (corpus / "900_library_injection.txt").write_text(INJECTED_DOCUMENT, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=corpus)
-    assistant = Assistant(settings, embeddings=FakeEmbeddings())
-    assistant.chain()
-    return assistant
+    return assistant_with_document(tmp_path_factory, "900_library_injection.txt", INJECTED_DOCUMENT)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from assistant.llm_prompts import NOTICE_UNVERIFIED
 from assistant.phrases import REFUSAL
 from assistant.review import review_document, review_text, split_passages
 from assistant.settings import Settings
-from tests.conftest import CORPUS, ROOT, FakeEmbeddings
+from tests.conftest import CORPUS, ROOT, FakeEmbeddings, assistant_with_document
 from tests.test_generate import scripted, sources_for
 
 PROPOSALS = sorted((ROOT / "eval" / "proposals").glob("*.md"))
@@ -94,14 +94,7 @@ def test_a_review_never_calls_a_language_model(settings: Settings) -> None:
 @pytest.fixture(scope="module")
 def hostile_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """The corpus plus a document that tries to take over the assistant, fake embeddings."""
-    corpus = tmp_path_factory.mktemp("hostile-corpus")
-    for path in CORPUS.iterdir():
-        (corpus / path.name).write_bytes(path.read_bytes())
-    (corpus / "950_briefing.txt").write_text(INJECTED_DOCUMENT, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("hostile-data"), corpus_dir=corpus)
-    assistant = Assistant(settings, embeddings=FakeEmbeddings())
-    assistant.chain()
-    return assistant
+    return assistant_with_document(tmp_path_factory, "950_briefing.txt", INJECTED_DOCUMENT)
 
 
 def assert_only_quoted(answer: Any, corpus: Path, *payloads: str) -> None:

@@ -24,7 +24,7 @@ from assistant.chain import Assistant
 from assistant.cli import main
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT, FakeEmbeddings
-from tests.reliability_fixtures import assert_clean_failure, cli_command, cli_env, run_cli
+from tests.reliability_fixtures import ask_during, assert_clean_failure, cli_command, cli_env, run_cli
 
 QUESTION = "Why do shared services fail?"
 
@@ -208,20 +208,12 @@ def test_asking_keeps_working_while_another_process_ingests(tmp_path: Path, args
     assistant.chain()
     revise(corpus, random.Random(1), 0)
     questions = [QUESTION, "What does 1+1=3 mean?", "How do we sustain shared services?"]
-    ingest = subprocess.Popen(
-        cli_command(args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    asked, errors = 0, []
-    while ingest.poll() is None:
-        try:
-            answer = assistant.ask(questions[asked % 3])
-            assert answer.citations or answer.abstained
-        except Exception as error:  # noqa: BLE001 - every failure is collected and reported
-            errors.append(f"{type(error).__name__}: {error}")
-        asked += 1
-    out, err = ingest.communicate()
-    assert ingest.returncode == 0, err.decode()
-    assert asked >= 5 and not errors, errors[:3]
+
+    def ask(n: int) -> None:
+        answer = assistant.ask(questions[n % 3])
+        assert answer.citations or answer.abstained
+
+    assert ask_during(args, env, ask) >= 5
     assistant.reload()
     assert not assistant.ask(QUESTION).abstained
 

@@ -10,7 +10,6 @@ import json
 import os
 import random
 import subprocess
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -24,7 +23,7 @@ from assistant.review import MAX_PROPOSAL_CHARS, review_text
 from assistant.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.normalise import split_blocks
-from tests.conftest import CORPUS, ROOT, FakeEmbeddings
+from tests.conftest import CORPUS, FakeEmbeddings, copy_corpus
 from tests.reliability_fixtures import (
     FAKE_MODEL_CLI,
     assert_citations_verbatim,
@@ -35,6 +34,7 @@ from tests.reliability_fixtures import (
     fake_index_settings,  # noqa: F401 - a fixture
     nested_html,
     run_cli,
+    run_python,
     surrogate_pdf,
     word_document,
     zip_bomb_docx,
@@ -135,9 +135,7 @@ def hostile_ingest(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[bytes], Path, Path]:
     """One ``assistant ingest`` (fake embeddings) of the corpus plus every bad and odd file above."""
-    corpus = tmp_path_factory.mktemp("hostile-corpus")
-    for path in CORPUS.iterdir():
-        (corpus / path.name).write_bytes(path.read_bytes())
+    corpus = copy_corpus(tmp_path_factory.mktemp("hostile-corpus"))
     for case in BAD_FILES:
         write_bad_file(corpus, case)
     for name, data in ODD_GOOD_FILES.values():
@@ -205,14 +203,7 @@ inside it: a child's rusage also counts the memory of the parent it was forked f
 
 def run_measured(code: str, args: list[str], env: dict[str, str]) -> tuple[int, str, float]:
     """Run ``python -c code args``; its exit code, stderr and peak resident memory in MB."""
-    result = subprocess.run(
-        [sys.executable, "-c", REPORT_PEAK_MEMORY + code, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=240,
-    )
+    result = run_python(REPORT_PEAK_MEMORY + code, args, env, timeout=240)
     peak_kb = int(result.stderr.rsplit("peak memory: ", 1)[1].split()[0])
     return result.returncode, result.stderr, peak_kb / 1024
 

@@ -8,15 +8,13 @@ connection it opens.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant.settings import Settings
 from tests.conftest import ROOT
-from tests.reliability_fixtures import FAKE_MODEL_CLI, cli_env
+from tests.reliability_fixtures import FAKE_MODEL_CLI, cli_env, run_python
 
 CONNECTIONS_AUDITED = """
 import sys
@@ -47,14 +45,7 @@ def test_no_command_connects_beyond_loopback(tmp_path: Path) -> None:
         ["review", str(proposal)],
         ["prompts", "--theme", "three-sums", "--count", "3"],
     ):
-        result = subprocess.run(
-            [sys.executable, "-c", CONNECTIONS_AUDITED + FAKE_MODEL_CLI, *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=300,
-        )
+        result = run_python(CONNECTIONS_AUDITED + FAKE_MODEL_CLI, args, env)
         assert result.returncode == 0, (args, result.stderr[-2000:])
         assert "OUTBOUND CONNECTION" not in result.stderr, (args, result.stderr[-2000:])
 

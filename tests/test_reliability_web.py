@@ -14,7 +14,6 @@ import json
 import logging
 import random
 import resource
-import subprocess
 import time
 from pathlib import Path
 
@@ -26,9 +25,9 @@ from pydantic import SecretStr
 
 from assistant.phrases import EMPTY_QUESTION
 from assistant.settings import Settings
-from tests.conftest import ROOT, serve
+from tests.conftest import serve
 from tests.reliability_fixtures import (
-    cli_command,
+    ask_during,
     cli_env,
     encrypted_pdf,
     nested_html,
@@ -218,23 +217,11 @@ def test_the_web_app_keeps_answering_while_another_process_ingests(tmp_path: Pat
     with serve(Settings(data_dir=tmp_path / "data", corpus_dir=corpus)) as (url, _):
         client = Client(url, analytics_enabled=False, verbose=False)
         assert client.predict(QUESTION, api_name="/ask")["citations"]
-        ingest = subprocess.Popen(
-            cli_command(["ingest", "--rebuild"]),
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        asked, errors = 0, []
-        while ingest.poll() is None:
-            try:
-                assert client.predict(QUESTION, api_name="/ask")["citations"]
-            except Exception as error:  # noqa: BLE001 - every failure is collected and reported
-                errors.append(f"{type(error).__name__}: {error}")
-            asked += 1
-        _, err = ingest.communicate()
-        assert ingest.returncode == 0, err.decode()
-        assert asked >= 3 and not errors, errors[:3]
+
+        def ask(_: int) -> None:
+            assert client.predict(QUESTION, api_name="/ask")["citations"]
+
+        assert ask_during(["ingest", "--rebuild"], env, ask) >= 3
 
 
 LOAD_CONCURRENCY = 50
