@@ -4,6 +4,7 @@ that opens the index, lexical index and embedding model once, building the index
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,8 @@ from assistant.quotes import locate_quote, section_at
 from assistant.retrieve import GuidanceRetriever, Mode
 from assistant.settings import Settings
 from assistant.store import GuidanceIndex, StoredChunk, open_client
+
+log = logging.getLogger(__name__)
 
 NEAREST_SENTENCES = 40
 """Sentences fetched by dense search, besides those of the retrieved passages, as answer candidates."""
@@ -132,11 +135,35 @@ class Assistant:
         return self._index
 
     def ensure_index(self) -> None:
-        """Build the index from the corpus if it is empty (first use)."""
-        if self.index.count() == 0:
-            from ingest.pipeline import ingest_corpus
+        """Build the index from the corpus on first use, and bring an embedded index in line with the
+        corpus folder it was built from when files there were added, changed or removed since.
 
+        When nothing changed, only file hashes are read. An index built from another folder
+        (``assistant ingest --corpus``) is left as it is, and so is an index on a shared Chroma server
+        unless empty: ``assistant ingest`` updates those, so an app started with another corpus folder
+        cannot rewrite what other users read. A corpus that cannot be read now (a bad manifest,
+        another ingest running) leaves the index as it is, with a warning.
+        """
+        from ingest.manifest import ManifestError
+        from ingest.pipeline import IngestLockedError, built_from, ingest_corpus
+
+        if self.index.count() == 0:
             ingest_corpus(self.settings, self.index, self.embeddings, progress=True)
+            return
+        corpus = self.settings.corpus_dir
+        if (
+            self.settings.chroma_url is not None
+            or not corpus.is_dir()
+            or built_from(self.settings) != corpus.resolve()
+        ):
+            return
+        try:
+            report = ingest_corpus(self.settings, self.index, self.embeddings, progress=True)
+        except (ManifestError, IngestLockedError) as error:
+            log.warning("answering from the index as it is: %s", error)
+            return
+        if report.changed:
+            log.warning("the corpus folder changed; %s", report.summary())
 
     def reload(self) -> None:
         """Forget the chain so the next question sees a re-ingested index."""

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         return self.data_dir / "lexical"
 
     @property
+    def corpus_record(self) -> Path:
+        """File naming the corpus folder the index was last brought in line with."""
+        return self.data_dir / "corpus-folder"
+
+    @property
     def manifest_path(self) -> Path:
         """The corpus manifest file."""
         return self.corpus_dir / "manifest.yaml"
