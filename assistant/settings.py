@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         return self.data_dir / "lexical"
 
     @property
+    def feedback_log(self) -> Path:
+        """The web app's thumbs up/down (JSON Lines), read by the eval report's corpus gaps."""
+        return self.data_dir / "feedback.jsonl"
+
+    @property
     def corpus_record(self) -> Path:
         """File naming the corpus folder the index was last brought in line with."""
         return self.data_dir / "corpus-folder"

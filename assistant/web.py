@@ -11,19 +11,10 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: it reads this on import
 
-import atexit
-import hmac
-import json
-import re
 import secrets
-import shutil
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
-from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +23,12 @@ import gradio as gr
 import assistant as package
 from assistant import web_render as render
 from assistant.answer import Answer, Citation
+from assistant.answer_stream import AnswerStream, default_stream, final_answer
 from assistant.chain import InputError
+from assistant.feedback import record_feedback
 from assistant.settings import Settings
+from assistant.web_files import EXPORT_MAX_AGE, ExportFolder, max_upload_bytes, read_upload
+from assistant.web_logins import load_logins, make_login_check
 
 APP_TITLE = "Guidance Assistant"
 TAGLINE = "Answers from public-sector guidance on shared services — every sentence quoted and sourced."
@@ -54,18 +49,8 @@ PASTED_NAME = "pasted-proposal.txt"
 STREAM_PAUSE = 0.03
 """Least seconds between streamed pieces on screen (an extractive answer is ready at once: this paces it)."""
 
-EXPORT_MAX_AGE = 30 * 60
-"""Seconds a file prepared for download is kept on disk."""
-
 PROMPT_COUNTS = (3, 10, 5)
 """Fewest, most and default number of discussion prompts."""
-
-AnswerStream = Callable[[str, Sequence[str]], Iterator["str | Answer"]]
-"""Streams an answer: yields the answer text so far (growing), then the final ``Answer`` once.
-
-The extractive stream is the default; a language-model stream (``assistant.generate.stream_answer``)
-can be passed to ``build_app`` instead without touching the chat handler.
-"""
 
 THEME = gr.themes.Soft(
     primary_hue="blue",
@@ -130,131 +115,6 @@ CITATION_JS = """
 """Inline ``[n]`` markers of answers become superscript citations; clicking one opens source n."""
 
 
-def stream_extractive(assistant: Any, question: str, history: Sequence[str]) -> Iterator[str | Answer]:
-    """The extractive answer, streamed a line (or a cited sentence) at a time, then the ``Answer``.
-
-    Raises:
-        InputError: for an empty or over-long question.
-    """
-    answer = assistant.ask(question, history)
-    shown = ""
-    for piece in answer_pieces(answer.answer):
-        shown += piece
-        yield shown
-    yield answer
-
-
-def default_stream(assistant: Any, settings: Settings) -> AnswerStream:
-    """The extractive stream, or the language model's when ``settings.llm_provider`` names one.
-
-    Raises:
-        LLMConfigError: when the language model settings are incomplete.
-    """
-    if settings.llm_provider == "none":
-        return partial(stream_extractive, assistant)
-    from assistant.generate import stream_answer
-    from assistant.llm import make_chat_model
-
-    chat_model = make_chat_model(settings)
-
-    def stream(question: str, history: Sequence[str]) -> Iterator[str | Answer]:
-        return stream_answer(assistant, question, history, chat_model, settings)
-
-    return stream
-
-
-def final_answer(events: Iterator[str | Answer]) -> Answer:
-    """The ``Answer`` an answer stream ends with."""
-    final = None
-    for event in events:
-        if isinstance(event, Answer):
-            final = event
-    if final is None:
-        raise RuntimeError("the answer stream ended without an answer")
-    return final
-
-
-def answer_pieces(text: str) -> list[str]:
-    """An answer cut after each line and each cited sentence; the pieces join back to ``text``."""
-    return [piece for piece in re.split(r"(?<=\n)|(?<=\] )(?=\S)", text) if piece]
-
-
-def feedback_path(settings: Settings) -> Path:
-    """Where thumbs up/down are stored (JSON Lines)."""
-    return settings.data_dir / "feedback.jsonl"
-
-
-_feedback_lock = threading.Lock()
-
-
-def record_feedback(
-    settings: Settings, question: str, answer: str, rating: str, citations: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """Append one rating of an answer to the feedback log and return the entry written.
-
-    Raises:
-        ValueError: when the rating is not ``"up"`` or ``"down"``.
-    """
-    if rating not in ("up", "down"):
-        raise ValueError('rating must be "up" or "down"')
-    entry = {
-        "time": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "question": question,
-        "answer": answer,
-        "rating": rating,
-        "citations": list(citations),
-    }
-    path = feedback_path(settings)
-    with _feedback_lock:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return entry
-
-
-def load_logins(settings: Settings) -> dict[str, str]:
-    """User names and passwords of the web login (``auth`` and the lines of ``auth_file``).
-
-    Raises:
-        ValueError: when a login is not ``user:password`` or the file cannot be read.
-    """
-    logins: dict[str, str] = {}
-    entries: list[tuple[str, str]] = []
-    if settings.auth is not None:
-        entries.append(("ASSISTANT_AUTH", settings.auth.get_secret_value()))
-    if settings.auth_file is not None:
-        try:
-            lines = settings.auth_file.read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            raise ValueError(f"cannot read the login file {settings.auth_file}: {error.strerror}") from None
-        entries += [
-            (f"{settings.auth_file} line {number}", line.strip())
-            for number, line in enumerate(lines, start=1)
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
-    for where, entry in entries:
-        user, _, password = entry.partition(":")
-        if not user.strip() or not password:
-            raise ValueError(f"{where}: a login must be written user:password")
-        logins[user.strip()] = password
-    return logins
-
-
-def make_login_check(logins: dict[str, str]) -> Callable[[str, str], bool]:
-    """A login check for Gradio that compares passwords in constant time."""
-
-    def check(user: str, password: str) -> bool:
-        expected = logins.get(user)
-        return expected is not None and hmac.compare_digest(expected.encode(), password.encode())
-
-    return check
-
-
-def max_upload_bytes(settings: Settings) -> int:
-    """Largest upload in bytes."""
-    return int(settings.max_upload_mb * 1_000_000)
-
-
 def launch_app(
     demo: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = True
 ) -> str:
@@ -288,79 +148,6 @@ def launch_app(
         js=CITATION_JS,
     )
     return str(url)
-
-
-class ExportFolder:
-    """A private temporary folder for files offered for download; files older than half an hour go."""
-
-    def __init__(self) -> None:
-        """Create the folder (deleted when the app's process ends)."""
-        self.root = Path(tempfile.mkdtemp(prefix="guidance-assistant-"))
-        atexit.register(shutil.rmtree, self.root, True)
-
-    def new_path(self, name: str) -> Path:
-        """A path for a new file to download (each in its own folder: names may repeat).
-
-        The name is reduced to letters, digits, hyphens and underscores, and its suffix.
-        """
-        self.prune()
-        stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
-        safe = (
-            (re.sub(r"[^A-Za-z0-9_]+", "-", stem).strip("-") or "download") + dot + re.sub(r"\W", "", suffix)
-        )
-        return Path(tempfile.mkdtemp(dir=self.root)) / safe
-
-    def write(self, name: str, content: str | bytes) -> str:
-        """Write a file for download and return its path."""
-        path = self.new_path(name)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return str(path)
-
-    def prune(self) -> None:
-        """Delete downloads older than ``EXPORT_MAX_AGE``."""
-        cutoff = time.time() - EXPORT_MAX_AGE
-        for folder in self.root.iterdir():
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def read_upload(path: str | Path, limit: int) -> tuple[bytes, str]:
-    """The bytes and file name of an uploaded file, which is then deleted.
-
-    Only files in Gradio's upload folder are read (an API caller cannot name another file).
-
-    Raises:
-        DocumentError: when the file is not an upload, is too big or cannot be read.
-    """
-    from ingest.loaders import DocumentError
-
-    upload = Path(path).resolve()
-    name = upload.name
-    uploads = Path(gr.utils.get_upload_folder()).resolve()
-    if not upload.is_relative_to(uploads):
-        raise DocumentError(f"{name}: not an uploaded file")
-    try:
-        if upload.stat().st_size > limit:
-            raise DocumentError(f"{name}: the file is larger than {limit / 1_000_000:g} MB")
-        return upload.read_bytes(), name
-    except OSError as error:
-        raise DocumentError(f"{name}: the file could not be read ({error.strerror})") from None
-    finally:
-        delete_upload(upload, uploads)
-
-
-def delete_upload(path: Path, uploads: Path) -> None:
-    """Delete an uploaded file, and its folder when that is empty (Gradio keeps one folder per upload)."""
-    path.unlink(missing_ok=True)
-    folder = path.parent
-    if folder != uploads and folder.is_relative_to(uploads):
-        try:
-            folder.rmdir()
-        except OSError:
-            pass
 
 
 def passage_of(citation: Citation | dict[str, Any], chunks: dict[str, Any]) -> str | None:
@@ -907,7 +694,7 @@ def about_html(assistant: Any, settings: Settings) -> str:
         generator=generator_label(settings),
         index_location=location,
         version=package.__version__,
-        feedback_path=str(feedback_path(settings).resolve()),
+        feedback_path=str(settings.feedback_log.resolve()),
         max_upload_mb=settings.max_upload_mb,
         model_host=model_host(settings),
     )

@@ -61,7 +61,8 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         )
 
     from assistant.chain import Assistant
-    from assistant.web import build_app, launch_app, load_logins, warm_up, warm_up_server
+    from assistant.web import build_app, launch_app, warm_up, warm_up_server
+    from assistant.web_logins import load_logins
 
     assistant = Assistant(settings)
     try:

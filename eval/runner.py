@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.embeddings import EmbeddingCache
+from assistant.feedback import read_thumbs_down
 from eval.cases import GoldCase
-from eval.feedback import read_thumbs_down
 from eval.gate import GATED_PIPELINE, Thresholds, check_gate
 from eval.results import EvalRun, PipelineOutput, PipelineResult, summarise
 from eval.scoring import score_outputs
@@ -215,5 +215,5 @@ def run_eval(
         cases_file=cases_file,
         seconds=time.perf_counter() - started,
         thresholds=thresholds.model_dump(),
-        feedback=read_thumbs_down(Path(settings.data_dir) / "feedback.jsonl"),
+        feedback=read_thumbs_down(settings.feedback_log),
     )

@@ -20,7 +20,7 @@ import pytest
 
 from assistant.chain import Assistant
 from assistant.settings import Settings
-from assistant.web import feedback_path, warm_up, warm_up_server
+from assistant.web import warm_up, warm_up_server
 from tests.conftest import FakeEmbeddings, copy_corpus, serve
 
 pytestmark = pytest.mark.browser
@@ -180,7 +180,7 @@ def test_follow_up_feedback_and_export(page: Any, app_url: str, real_settings: S
     ask(page, "and how do we avoid that?")
     assert answers.count() == 2
 
-    log = feedback_path(real_settings)
+    log = real_settings.feedback_log
     before = len(log.read_text().splitlines()) if log.exists() else 0
     last_answer = page.locator("#chat .message-row.bot-row").last
     last_answer.locator('button[aria-label="Like"]').click()

@@ -14,16 +14,12 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from pydantic import SecretStr
 
+from assistant.answer_stream import answer_pieces
 from assistant.phrases import EMPTY_QUESTION, REFUSAL
 from assistant.settings import Settings
-from assistant.web import (
-    answer_pieces,
-    feedback_path,
-    load_logins,
-    make_login_check,
-    passage_of,
-)
+from assistant.web import passage_of
 from assistant.web_command import is_loopback
+from assistant.web_logins import load_logins, make_login_check
 from assistant.web_render import (
     chat_markdown,
     conversation_markdown,
@@ -74,7 +70,7 @@ def test_ask_refuses_out_of_scope_and_rejects_empty_questions(client: Client) ->
 def test_feedback_is_stored_locally_as_json_lines(client: Client, web_settings: Settings) -> None:
     answer = client.predict("Why do shared services fail?", api_name="/ask")
     client.predict(answer["question"], answer["answer"], "down", answer["citations"], api_name="/feedback")
-    entries = [json.loads(line) for line in feedback_path(web_settings).read_text().splitlines()]
+    entries = [json.loads(line) for line in web_settings.feedback_log.read_text().splitlines()]
     assert entries[-1]["rating"] == "down"
     assert entries[-1]["question"] == "Why do shared services fail?"
     assert entries[-1]["citations"] == answer["citations"]
@@ -283,7 +279,7 @@ def test_header_says_where_questions_go() -> None:
 
 
 def test_downloads_get_safe_names() -> None:
-    from assistant.web import ExportFolder
+    from assistant.web_files import ExportFolder
 
     exports = ExportFolder()
     path = Path(exports.write("review-../../etc/<x>.md", "text"))

@@ -1,9 +1,9 @@
-"""Tests for eval.report and eval.feedback: the table, the JSON, the HTML report and its escaping."""
+"""Tests for eval.report and the feedback log it reads: the table, the JSON, the HTML report, escaping."""
 
 import json
 from pathlib import Path
 
-from eval.feedback import read_thumbs_down
+from assistant.feedback import read_thumbs_down
 from eval.gate import check_gate
 from eval.report import render_html, render_json, render_table, render_text, write_html
 from eval.results import CaseResult, EvalRun, PipelineResult, summarise
