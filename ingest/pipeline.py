@@ -267,7 +267,9 @@ def ingest_corpus(
         if rebuild and hasattr(index, "remove_orphans"):
             index.remove_orphans()
         report.chunks = index.count()
-        settings.corpus_record.write_text(str(settings.corpus_dir.resolve()), encoding="utf-8")
+        settings.corpus_record.write_text(
+            str(settings.corpus_dir.resolve()), encoding="utf-8", errors="surrogateescape"
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -275,8 +277,8 @@ def ingest_corpus(
 def built_from(settings: Settings) -> Path | None:
     """The corpus folder the index in ``settings.data_dir`` was last brought in line with, if known."""
     try:
-        return Path(settings.corpus_record.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        return Path(settings.corpus_record.read_text(encoding="utf-8", errors="surrogateescape"))
+    except OSError:
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,13 @@ def test_an_index_built_from_another_folder_is_left_to_assistant_ingest(
     first = docs(started(settings.model_copy(update={"corpus_dir": mine}), fake_embeddings))
     assert "pooled-budgets.md" in first
     assert docs(started(settings, fake_embeddings)) == first
+
+
+def test_a_corpus_folder_whose_name_is_not_utf8_is_followed_too(
+    settings: Settings, fake_embeddings: FakeEmbeddings, tmp_path: Path
+) -> None:
+    odd = copy_corpus(tmp_path / os.fsdecode(b"corpus-\xff"))
+    odd_settings = settings.model_copy(update={"corpus_dir": odd})
+    first = docs(started(odd_settings, fake_embeddings))
+    (odd / "pooled-budgets.md").write_text(NEW_DOCUMENT, encoding="utf-8")
+    assert docs(started(odd_settings, fake_embeddings)) == first | {"pooled-budgets.md"}
