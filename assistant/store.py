@@ -203,8 +203,9 @@ class GuidanceIndex:
         """Number of chunks in the index."""
         return int(self.chunks.count())
 
-    def document_hashes(self) -> dict[str, str]:
-        """Content hash of every *complete* document in the index (all its chunks present)."""
+    def document_states(self) -> tuple[dict[str, str], list[str]]:
+        """From one read of the chunk metadata: the content hash of every *complete* document (all its
+        chunks present), and every document with at least one chunk, complete or not (sorted)."""
         records = read_all(self.chunks, ["metadatas"])
         seen: dict[str, tuple[str, int, int]] = {}
         for meta in records["metadatas"] or []:
@@ -216,12 +217,16 @@ class GuidanceIndex:
                 seen[doc] = (doc_hash, expected, known[2] + 1)
             else:
                 seen[doc] = ("", expected, -1)  # mixed hashes: stale
-        return {doc: h for doc, (h, expected, n) in seen.items() if h and n == expected}
+        complete = {doc: h for doc, (h, expected, n) in seen.items() if h and n == expected}
+        return complete, sorted(seen)
+
+    def document_hashes(self) -> dict[str, str]:
+        """Content hash of every *complete* document in the index (all its chunks present)."""
+        return self.document_states()[0]
 
     def documents(self) -> list[str]:
         """Every document with at least one chunk in the index, complete or not."""
-        records = read_all(self.chunks, ["metadatas"])
-        return sorted({str(meta["doc"]) for meta in records["metadatas"] or []})
+        return self.document_states()[1]
 
     def delete_document(self, doc: str) -> None:
         """Remove a document's chunks and sentences."""

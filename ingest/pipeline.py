@@ -220,8 +220,9 @@ def ingest_corpus(
                 shown = doc.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 report.skipped.append((shown, f"{path.name!a}: the file name is not valid UTF-8; rename it"))
         # A rebuild embeds every document again in place, so the index answers all along.
-        indexed = {} if rebuild else index.document_hashes()
-        existing = set(index.documents())
+        complete, all_docs = index.document_states()
+        indexed = {} if rebuild else complete
+        existing = set(all_docs)
         removed = sorted(existing - set(files))
         if removed:
             index.delete_documents(removed)
