@@ -1,5 +1,5 @@
 """Run the command line: ``python -m assistant``."""
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 raise SystemExit(main())

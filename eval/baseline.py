@@ -12,11 +12,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, Citation
+from assistant.records import Answer, Chunk, Citation
 from eval.metrics import collapse
 from eval.results import PipelineOutput
 from ingest.chunking import chunk_document
@@ -26,18 +25,6 @@ CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 TOP_K = 4
 
-
-@dataclass(frozen=True)
-class BaselineChunk:
-    """A splitter chunk: ``text == raw[start:end]``, labelled with its document and section."""
-
-    id: str
-    doc: str
-    title: str
-    section: str | None
-    text: str
-    start: int
-    end: int
 
 
 def section_spans(doc: str, raw: str) -> list[tuple[int, int, str | None]]:
@@ -58,14 +45,14 @@ def section_of(start: int, end: int, spans: Sequence[tuple[int, int, str | None]
     return before[-1] if before else None
 
 
-def split_corpus(corpus_dir: Path) -> list[BaselineChunk]:
+def split_corpus(corpus_dir: Path) -> list[Chunk]:
     """Cut every readable corpus document the quickstart way; unreadable documents are left out."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True
     )
-    chunks: list[BaselineChunk] = []
+    chunks: list[Chunk] = []
     for doc, title, raw in read_corpus(corpus_dir):
         spans = section_spans(doc, raw)
         for number, piece in enumerate(splitter.create_documents([raw])):
@@ -74,7 +61,7 @@ def split_corpus(corpus_dir: Path) -> list[BaselineChunk]:
                 continue
             end = start + len(piece.page_content)
             chunks.append(
-                BaselineChunk(
+                Chunk(
                     f"{doc}#{number}",
                     doc,
                     title,
@@ -125,7 +112,7 @@ class BaselinePipeline:
         """Answer the last question with the ``k`` nearest chunks, joined, each with its ``[n]`` marker."""
         question = questions[-1]
         started = time.perf_counter()
-        found: list[BaselineChunk] = []
+        found: list[Chunk] = []
         if self.chunks:
             vector = self.embeddings.encode([question])[0]
             hits = self.collection.query(

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import Field
 
-from assistant.embeddings import EmbeddingCache
-from assistant.support import embedding_support, lexical_support
+from assistant.index.embeddings import EmbeddingCache
+from assistant.generation.support import embedding_support, lexical_support
 from eval.cases import CASES_DIR, Nugget, Strict, load_yaml
 from eval.gate import Thresholds
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_GATE_FAILED = 1
-EXIT_USAGE = 2
+from assistant.errors import EXIT_USAGE
 DEFAULT_OUT = Path("reports")
 
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         print(f"assistant eval: {error}", file=sys.stderr)
         return EXIT_USAGE
 
-    from assistant.embeddings import SentenceEmbeddings
+    from assistant.index.embeddings import SentenceEmbeddings
     from eval.discussion_eval import format_discussion_report
     from eval.features import check_features, evaluate_features
     from eval.report import render_gate, render_json, render_text, write_html
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _calibrate(settings: Any, thresholds: Any) -> int:
-    from assistant.embeddings import SentenceEmbeddings
+    from assistant.index.embeddings import SentenceEmbeddings
     from eval.calibration import calibrate, render_calibration
 
     embeddings = SentenceEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)

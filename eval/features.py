@@ -9,11 +9,11 @@ from eval.gate import FeatureThresholds
 
 def evaluate_features(settings: Any, embeddings: Any) -> dict[str, Any]:
     """Review every eval proposal and generate prompts for every theme, with the shared model."""
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
     from eval.discussion_eval import evaluate_discussion
     from eval.review_eval import evaluate_reviews
 
-    assistant = Assistant(settings, embeddings=embeddings)
+    assistant = open_assistant(settings, embeddings=embeddings)
     return {"review": evaluate_reviews(assistant), "prompts": evaluate_discussion(assistant)}
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.llm_prompts import NOTICES
-from assistant.phrases import COVERAGE_HINT, REFUSAL
+from assistant.generation.prompts import NOTICES
+from assistant.text.phrases import COVERAGE_HINT, REFUSAL
 from assistant.settings import Settings
-from assistant.support import BULLET, MARKER, STATEMENT_END, clean_statement
+from assistant.generation.support import BULLET, MARKER, STATEMENT_END, clean_statement
 
 Unit = tuple[str, str | None]
 """A document and a section heading (None: no heading, or for an expected unit, any section)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-from assistant.answer import Answer
+from assistant.records import Answer
 from eval.metrics import EQUAL_LENGTH, mean, median, percentile, rate, recall
 
 

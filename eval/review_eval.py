@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.catalogue import SumLabel
+from assistant.review.catalogue import SumLabel
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 REVIEWS_PATH = CASES_DIR / "reviews.yaml"
@@ -81,14 +81,14 @@ def evaluate_reviews(
         the allowance and whether it was kept), ``cases`` and ``mismatches`` (case, factor, expected,
         found).
     """
-    from assistant.review import read_proposal, review_text
+    from assistant.review.judge import read_proposal, review_text
 
     cases = load_review_cases(cases_path)
     outcomes: dict[str, list[dict[str, Any]]] = {"main": [], "heldout": []}
     for case in cases:
         path = Path(proposals_dir) / case.file
         text = read_proposal(path.read_bytes(), path.name, max_bytes=20_000_000)
-        review = review_text(text, path.name, assistant.embeddings, cite=getattr(assistant, "cite", None))
+        review = review_text(text, path.name, assistant.index.embeddings, cite=getattr(assistant, "cite", None))
         found = {finding.id: finding.status for finding in review.factors}
         outcomes["heldout" if case.heldout else "main"].append(
             {

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.embeddings import EmbeddingCache
-from assistant.feedback import read_thumbs_down
+from assistant.index.embeddings import EmbeddingCache
+from assistant.answering.feedback import read_thumbs_down
 from eval.cases import GoldCase
 from eval.gate import GATED_PIPELINE, Thresholds, check_gate
 from eval.results import EvalRun, PipelineOutput, PipelineResult, summarise
@@ -111,26 +111,26 @@ def build_pipelines(
         ablation: Compare all four extractive pipelines.
         chat_model: The language model (default: the one ``settings`` name; tests pass fakes).
     """
-    from assistant.chain import Assistant
-    from assistant.llm import generator_name
+    from assistant.service import open_assistant
+    from assistant.generation.providers import generator_name
     from eval.baseline import BaselinePipeline
     from ingest.pipeline import ingest_corpus
 
     extractive = settings.model_copy(update={"llm_provider": "none"})
-    hybrid = Assistant(extractive, embeddings=PipelineEmbeddings(embeddings), mode="hybrid")
+    hybrid = open_assistant(extractive, embeddings=PipelineEmbeddings(embeddings), mode="hybrid")
     ingest_corpus(extractive, hybrid.index, hybrid.embeddings)
     hybrid.chain()
     pipelines: list[Pipeline] = []
     if ablation:
         pipelines.append(BaselinePipeline(settings.corpus_dir, embeddings))
         for mode in ("dense", "lexical"):
-            assistant = Assistant(
+            assistant = open_assistant(
                 extractive, embeddings=PipelineEmbeddings(embeddings), index=hybrid.index, mode=mode
             )
             pipelines.append(AssistantPipeline(assistant, mode, MODE_DESCRIPTIONS[mode]))
     pipelines.append(AssistantPipeline(hybrid, GATED_PIPELINE, MODE_DESCRIPTIONS[GATED_PIPELINE]))
     if settings.llm_provider != "none":
-        writer = Assistant(
+        writer = open_assistant(
             settings,
             embeddings=PipelineEmbeddings(embeddings),
             index=hybrid.index,
@@ -192,7 +192,7 @@ def run_eval(
         log: Where progress lines go (default: stderr).
         chat_model: The language model (default: the one named in settings).
     """
-    from assistant.embeddings import SentenceEmbeddings
+    from assistant.index.embeddings import SentenceEmbeddings
 
     say = log or (lambda line: print(line, file=sys.stderr, flush=True))
     started = time.perf_counter()

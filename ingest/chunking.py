@@ -7,56 +7,13 @@ where they fit; only a block longer than the limit is split, at sentence boundar
 import hashlib
 from dataclasses import dataclass
 
-from ingest.normalise import Block, collapse_whitespace, split_blocks, split_sentences
+from assistant.records import Chunk, Sentence
+from assistant.text.normalise import Block, collapse_whitespace, split_blocks, split_sentences
 
 DEFAULT_MAX_CHARS = 900
 """The embedding model truncates at about 256 word pieces, roughly 900 characters of English."""
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """A quotable unit: ``collapse_whitespace(raw[start:end]) == text``.
-
-    Attributes:
-        text: The sentence with whitespace collapsed.
-        start: Offset of the sentence's first character in the raw text.
-        end: Offset just after the sentence's last character.
-        kind: The kind of block it comes from: ``"paragraph"`` or ``"list_item"``.
-        block: Position of that block in the document, so sentences of one block can be told apart.
-    """
-
-    text: str
-    start: int
-    end: int
-    kind: str = "paragraph"
-    block: int = 0
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A run of blocks from one section of a document: the unit that is embedded and retrieved.
-
-    Attributes:
-        id: Deterministic identifier, from the document, span and text.
-        doc: Document identifier: the file name, such as ``"001_42277acb122cae47.txt"``.
-        title: The document's title.
-        section: Text of the nearest preceding heading, or None before the first heading.
-        text: The blocks' texts joined with newlines; every line is verbatim, whitespace collapsed.
-        start: Raw offset of the first block's start.
-        end: Raw offset of the last block's end.
-        index: Position of the chunk in its document, from 0.
-        sentences: Every sentence of every block in the chunk, in order.
-    """
-
-    id: str
-    doc: str
-    title: str
-    section: str | None
-    text: str
-    start: int
-    end: int
-    index: int
-    sentences: tuple[Sentence, ...]
 
 
 @dataclass(frozen=True)
@@ -130,7 +87,7 @@ def _group_pieces(raw: str, max_chars: int) -> list[tuple[str | None, list[_Piec
 def _split_block(raw: str, block: Block, block_index: int, max_chars: int) -> list[_Piece]:
     """Make one piece of a block, or several at sentence boundaries when it is too long."""
     sentences = [
-        Sentence(collapse_whitespace(raw[start:end]), start, end, block.kind, block_index)
+        Sentence("", "", "", collapse_whitespace(raw[start:end]), start, end, kind=block.kind, block=block_index)
         for start, end in split_sentences(raw, block.start, block.end)
     ]
     if len(block.text) <= max_chars:

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 
 from assistant.settings import Settings
-from assistant.store import StoredChunk, StoredSentence
-from ingest.chunking import Chunk, chunk_document
-from ingest.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, DocumentError, load_text
+from assistant.records import Chunk, Sentence
+from ingest.chunking import chunk_document
+from assistant.records import Chunk
+from assistant.text.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, DocumentError, load_text
 from ingest.manifest import fallback_title, load_manifest
 
 INDEX_FORMAT = "5"
@@ -322,38 +323,16 @@ def _record_written(
         (report.updated if doc in existing else report.added).append(doc)
 
 
-def _records(chunks: list[Chunk]) -> tuple[list[StoredChunk], list[StoredSentence]]:
+def _records(chunks: list[Chunk]) -> tuple[list[Chunk], list[Sentence]]:
     """Index records for a document's chunks and sentences (sentence vectors filled in later)."""
-    stored_chunks: list[StoredChunk] = []
-    stored_sentences: list[StoredSentence] = []
+    stored_chunks: list[Chunk] = []
+    stored_sentences: list[Sentence] = []
     empty = np.zeros(0, dtype=np.float32)
     for chunk in chunks:
-        stored_chunks.append(
-            StoredChunk(
-                id=chunk.id,
-                doc=chunk.doc,
-                title=chunk.title,
-                section=chunk.section,
-                text=chunk.text,
-                start=chunk.start,
-                end=chunk.end,
-                index=chunk.index,
-            )
-        )
+        stored_chunks.append(replace(chunk, sentences=()))
         for position, sentence in enumerate(chunk.sentences):
             stored_sentences.append(
-                StoredSentence(
-                    id=f"{chunk.id}:{position}",
-                    chunk_id=chunk.id,
-                    doc=chunk.doc,
-                    text=sentence.text,
-                    start=sentence.start,
-                    end=sentence.end,
-                    position=position,
-                    kind=sentence.kind,
-                    block=sentence.block,
-                    vector=empty,
-                )
+                replace(sentence, id=f"{chunk.id}:{position}", chunk_id=chunk.id, doc=chunk.doc, position=position, vector=empty)
             )
     return stored_chunks, stored_sentences
 

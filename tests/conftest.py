@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from assistant.settings import Settings
-from assistant.terms import content_terms
+from assistant.text.terms import content_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -89,14 +89,14 @@ def copy_corpus(folder: Path) -> Path:
 
 def assistant_with_document(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Any:
     """An assistant over fake embeddings and the corpus plus one more document, its index built."""
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
 
     corpus = copy_corpus(tmp_path_factory.mktemp("corpus"))
     (corpus / name).write_text(text, encoding="utf-8")
-    assistant = Assistant(
+    assistant = open_assistant(
         Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=corpus), embeddings=FakeEmbeddings()
     )
-    assistant.chain()
+    assistant.answering.chain()
     return assistant
 
 
@@ -127,10 +127,10 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def real_assistant(real_settings: Settings) -> Iterator[Any]:
     """The assistant with the real embedding model and an index built from the real corpus."""
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
 
-    assistant = Assistant(real_settings)
-    assistant.chain()
+    assistant = open_assistant(real_settings)
+    assistant.answering.chain()
     yield assistant
 
 
@@ -145,10 +145,10 @@ def free_port() -> int:
 def serve(settings: Settings, assistant: Any = None) -> Iterator[tuple[str, Any]]:
     """The browser app on a free loopback port, over fake embeddings unless given an assistant;
     yields its URL and the Blocks."""
-    from assistant.chain import Assistant
-    from assistant.web import build_app, launch_app
+    from assistant.service import open_assistant
+    from assistant.web.app import build_app, launch_app
 
-    demo = build_app(assistant or Assistant(settings, embeddings=FakeEmbeddings()), settings)
+    demo = build_app(assistant or open_assistant(settings, embeddings=FakeEmbeddings()), settings)
     url = launch_app(demo, settings.model_copy(update={"port": free_port()}), prevent_thread_lock=True)
     try:
         yield url, demo

@@ -14,9 +14,9 @@ from tests.conftest import CORPUS, FakeEmbeddings
 @pytest.fixture(scope="module")
 def fake_assistant(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """An ``Assistant`` with fake embeddings over the real corpus, its index in a tmp folder."""
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("discussion-data"), corpus_dir=CORPUS)
-    assistant = Assistant(settings, embeddings=FakeEmbeddings())
-    assistant.chain()
+    assistant = open_assistant(settings, embeddings=FakeEmbeddings())
+    assistant.answering.chain()
     return assistant

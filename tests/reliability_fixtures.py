@@ -22,10 +22,10 @@ from tests.conftest import CORPUS, ROOT, FakeEmbeddings
 
 FAKE_MODEL_CLI = """
 import sys
-import assistant.embeddings
+import assistant.index.embeddings
 from tests.conftest import FakeEmbeddings
-assistant.embeddings.SentenceEmbeddings = lambda *args, **kwargs: FakeEmbeddings()
-from assistant.cli import main
+assistant.index.embeddings.SentenceEmbeddings = lambda *args, **kwargs: FakeEmbeddings()
+from assistant.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 """``python -c FAKE_MODEL_CLI ARGS`` is ``python -m assistant ARGS`` with fake embeddings (no model load)."""
@@ -207,16 +207,16 @@ def nested_html(depth: int = 5000) -> bytes:
 @pytest.fixture(scope="module")
 def fake_index_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings over an index of the real corpus with fake embeddings, built once per test module."""
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("reliability-data"), corpus_dir=CORPUS)
-    Assistant(settings, embeddings=FakeEmbeddings()).chain()
+    open_assistant(settings, embeddings=FakeEmbeddings()).chain()
     return settings
 
 
 def corpus_raw() -> dict[str, str]:
     """The raw text of every corpus document, by file name."""
-    from ingest.loaders import load_text
+    from assistant.text.loaders import load_text
 
     return {path.name: load_text(path) for path in CORPUS.glob("*.txt")}
 

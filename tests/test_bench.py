@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from eval.bench import BenchOptions, check_targets, eval_questions, percentile, render_table, summarise
-from eval.bench_charts import draw_charts
-from eval.bench_command import add_arguments, number_list, options_from
-from eval.bench_scale import plan_scale
-from eval.bench_seed import TimedEmbeddings, ingest_texts, measure_latency
-from eval.bench_tools import emit, memory_mb, parse_result
-from eval.bench_vectors import ScaleEmbeddings, derived_vector, load_vectors, save_vectors, text_key
-from eval.bench_web import simulate_users
+from eval.bench.core import BenchOptions, check_targets, eval_questions, percentile, render_table, summarise
+from eval.bench.charts import draw_charts
+from eval.bench.command import add_arguments, number_list, options_from
+from eval.bench.scale import plan_scale
+from eval.bench.seed import TimedEmbeddings, ingest_texts, measure_latency
+from eval.bench.tools import emit, memory_mb, parse_result
+from eval.bench.vectors import ScaleEmbeddings, derived_vector, load_vectors, save_vectors, text_key
+from eval.bench.web import simulate_users
 from tests.conftest import CORPUS, FakeEmbeddings
 
 
@@ -238,7 +238,7 @@ def test_command_options() -> None:
 
 
 def test_import_worker_reports_where_a_cold_answer_goes(capsys: pytest.CaptureFixture[str]) -> None:
-    from eval.bench_worker import main
+    from eval.bench.worker import main
 
     main(["import-ask-path"])
     result = parse_result(capsys.readouterr().out)

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import lexical
-from assistant.embeddings import BertQueryEncoder, SentenceEmbeddings, resolve_model_path
-from assistant.lexical import LexicalIndex
+from assistant.index import lexical
+from assistant.index.embeddings import BertQueryEncoder, SentenceEmbeddings, resolve_model_path
+from assistant.index.lexical import LexicalIndex
 from assistant.settings import Settings
-from assistant.store import GuidanceIndex, StoredChunk, open_client
+from assistant.index.store import GuidanceIndex, open_client
+from assistant.records import Chunk
 from ingest.pipeline import ingest_corpus
 from tests.conftest import FakeEmbeddings
 
@@ -67,12 +68,12 @@ def test_chunks_record_their_sentence_count(index: GuidanceIndex) -> None:
         assert meta["sentences"] == len(ids)
 
 
-def _chunks(count: int) -> list[StoredChunk]:
+def _chunks(count: int) -> list[Chunk]:
     words = ["partner", "budget", "shared", "service", "council", "risk", "skills", "trust", "pace"]
     chunks = []
     for i in range(count):
         text = " ".join(words[(i + j) % 9] for j in range(i % 7 + 3))
-        chunks.append(StoredChunk(f"c{i}", "doc.txt", "Title", f"Section {i % 4}", text, i, i + 1, i))
+        chunks.append(Chunk(f"c{i}", "doc.txt", "Title", f"Section {i % 4}", text, i, i + 1, i))
     return chunks
 
 
@@ -99,16 +100,16 @@ def test_lexical_index_from_disk_equals_the_one_built(
 def test_a_new_assistant_reads_the_lexical_index_the_last_one_kept(
     index: GuidanceIndex, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
 
     monkeypatch.setattr(lexical, "CACHE_MIN_CHUNKS", 10)
     question = "Why do shared services fail?"
-    first = Assistant(settings, embeddings=FakeEmbeddings(), index=index).ask(question)
+    first = open_assistant(settings, embeddings=FakeEmbeddings(), index=index).ask(question)
     assert len(list(settings.lexical_cache.iterdir())) == 1
     real_content_terms = lexical.content_terms
     monkeypatch.setattr(lexical, "content_terms", lambda text: pytest.fail("tokenised every chunk again"))
-    assistant = Assistant(settings, embeddings=FakeEmbeddings(), index=open_index(settings))
-    assistant.chain()
+    assistant = open_assistant(settings, embeddings=FakeEmbeddings(), index=open_index(settings))
+    assistant.answering.chain()
     monkeypatch.setattr(lexical, "content_terms", real_content_terms)
     assert assistant.ask(question).answer == first.answer
 

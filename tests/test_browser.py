@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from assistant.chain import Assistant
+from assistant.service import open_assistant
 from assistant.settings import Settings
-from assistant.web import warm_up, warm_up_server
+from assistant.web.app import warm_up, warm_up_server
 from tests.conftest import FakeEmbeddings, copy_corpus, serve
 
 pytestmark = pytest.mark.browser
@@ -199,7 +199,7 @@ def test_follow_up_feedback_and_export(page: Any, app_url: str, real_settings: S
 
 
 def test_review_an_uploaded_proposal_and_download_the_report(page: Any, app_url: str, tmp_path: Path) -> None:
-    pytest.importorskip("assistant.review_render")
+    pytest.importorskip("assistant.review.render")
     import gradio
 
     upload = tmp_path / PROPOSAL.name
@@ -223,7 +223,7 @@ def test_review_an_uploaded_proposal_and_download_the_report(page: Any, app_url:
 
 
 def test_bad_upload_shows_a_message(page: Any, app_url: str, tmp_path: Path) -> None:
-    pytest.importorskip("assistant.review_render")
+    pytest.importorskip("assistant.review.render")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 this is not really a PDF")
     open_app(page, app_url)
@@ -237,8 +237,8 @@ def test_bad_upload_shows_a_message(page: Any, app_url: str, tmp_path: Path) -> 
 
 
 def test_discussion_prompts_and_handout(page: Any, app_url: str) -> None:
-    pytest.importorskip("assistant.discussion")
-    pytest.importorskip("assistant.handout")
+    pytest.importorskip("assistant.discussion.prompts")
+    pytest.importorskip("assistant.discussion.handout")
     open_app(page, app_url)
     page.get_by_role("tab", name="Discussion prompts").click()
     page.click("#prompts-button")
@@ -273,7 +273,7 @@ def hostile_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         encoding="utf-8",
     )
     settings = Settings(data_dir=tmp_path_factory.mktemp("hostile-data"), corpus_dir=corpus)
-    with running(Assistant(settings, embeddings=FakeEmbeddings()), settings) as url:
+    with running(open_assistant(settings, embeddings=FakeEmbeddings()), settings) as url:
         yield url
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.catalogue import DEFAULT_CATALOGUE_PATH, SUM_LABELS, CatalogueError, load_catalogue
-from assistant.quotes import locate_quote
-from ingest.loaders import load_text
+from assistant.review.catalogue import DEFAULT_CATALOGUE_PATH, SUM_LABELS, CatalogueError, load_catalogue
+from assistant.text.quotes import locate_quote
+from assistant.text.loaders import load_text
 from tests.conftest import CORPUS
 
 GROUP_SIZES = {"F": 15, "C": 7, "S": 5, "U": 5, "R": 3, "K": 2}

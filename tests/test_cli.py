@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 from tests.conftest import ROOT
 
 
@@ -27,7 +27,7 @@ def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subpr
 
 def test_help_does_not_load_torch() -> None:
     code = (
-        "import sys; from assistant.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\n"
+        "import sys; from assistant.cli.main import main\ntry: main(['--help'])\nexcept SystemExit: pass\n"
         "assert 'torch' not in sys.modules and 'chromadb' not in sys.modules"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.compose import asks_for_list, compose_answer, refusal, relevance, with_context
-from assistant.lexical import LexicalIndex
-from assistant.phrases import REFUSAL
-from assistant.store import StoredChunk, StoredSentence
+from assistant.answering.compose import asks_for_list, compose_answer, relevance
+from assistant.text.phrases import refusal
+from assistant.text.quotes import with_context
+from assistant.index.lexical import LexicalIndex
+from assistant.text.phrases import REFUSAL
+from assistant.records import Chunk, Sentence
 from tests.conftest import FakeEmbeddings
 
 RAW = (
@@ -21,14 +23,14 @@ RAW = (
 
 def stored_sentences(
     raw: str, spans: list[tuple[str, str, str, int]], embeddings: FakeEmbeddings
-) -> list[StoredSentence]:
+) -> list[Sentence]:
     """The sentences of a document, from (chunk id, text, kind, block) spans in document order."""
     sentences = []
     for position, (chunk_id, text, kind, block) in enumerate(spans):
         start = raw.index(text)
         vector = embeddings.query_vector(text)
         sentences.append(
-            StoredSentence(
+            Sentence(
                 f"{chunk_id}:{position}",
                 chunk_id,
                 "doc.txt",
@@ -44,7 +46,7 @@ def stored_sentences(
     return sentences
 
 
-def compose(question: str, chunks: dict[str, StoredChunk], spans, raw: str, ranks: dict[str, int], **options):
+def compose(question: str, chunks: dict[str, Chunk], spans, raw: str, ranks: dict[str, int], **options):
     """``compose_answer`` over a small hand-made index, with fake embeddings."""
     embeddings = FakeEmbeddings()
     return compose_answer(
@@ -67,7 +69,7 @@ SPANS = [
     ("c1", "1+1=3 collaborations are about transformational public purpose.", "paragraph", 3),
     ("c1", "They are about innovation.", "paragraph", 3),
 ]
-CHUNKS = {"c1": StoredChunk("c1", "doc.txt", "A Guide", "Why things fail", RAW[17:], 17, len(RAW), 0)}
+CHUNKS = {"c1": Chunk("c1", "doc.txt", "A Guide", "Why things fail", RAW[17:], 17, len(RAW), 0)}
 
 
 def ask(question: str, threshold: float = 0.1):
@@ -150,8 +152,8 @@ def ask_work_list(max_chars: int):
     """A list straight under its heading (no introduction), and an unrelated paragraph elsewhere."""
     heading = WORK_RAW.index("How to make")
     chunks = {
-        "c1": StoredChunk("c1", "doc.txt", "A Guide", "Ways of working", WORK_RAW[:heading], 0, heading, 0),
-        "c2": StoredChunk(
+        "c1": Chunk("c1", "doc.txt", "A Guide", "Ways of working", WORK_RAW[:heading], 0, heading, 0),
+        "c2": Chunk(
             "c2",
             "doc.txt",
             "A Guide",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.conversation import condense_question, is_follow_up
+from assistant.answering.conversation import condense_question, is_follow_up
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant import discussion
-from assistant.chain import InputError
-from assistant.discussion import (
+from assistant.discussion import prompts as discussion
+from assistant.errors import InputError
+from assistant.discussion.prompts import (
     FEWER_PROMPTS,
     MAX_PROMPT_SIMILARITY,
     NOT_COVERED,
@@ -20,10 +20,10 @@ from assistant.discussion import (
     quoted,
     resolve_theme,
 )
-from assistant.discussion_material import gather_material, item_text
-from assistant.discussion_templates import KINDS, load_templates
-from assistant.themes import Theme, ThemeSource, find_theme, load_themes
-from ingest.loaders import load_text
+from assistant.discussion.material import gather_material, item_text
+from assistant.discussion.templates import KINDS, load_templates
+from assistant.discussion.themes import Theme, ThemeSource, find_theme, load_themes
+from assistant.text.loaders import load_text
 from tests.conftest import CORPUS
 from tests.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 

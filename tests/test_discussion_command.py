@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from assistant import discussion_command
-from assistant.cli import main
-from assistant.themes import load_themes
+from assistant.cli import prompts as discussion_command
+from assistant.cli.main import main
+from assistant.discussion.themes import load_themes
 from tests.conftest import ROOT
 from tests.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
@@ -26,7 +26,7 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_importing_the_command_loads_no_heavy_library() -> None:
     code = (
-        "import sys, assistant.discussion_command\n"
+        "import sys, assistant.cli.prompts\n"
         "heavy = [name for name in ('torch', 'chromadb', 'numpy', 'docx', 'sentence_transformers') "
         "if name in sys.modules]\nassert not heavy, heavy"
     )

@@ -7,7 +7,7 @@ import statistics
 import pytest
 import yaml
 
-from ingest.loaders import load_text
+from assistant.text.loaders import load_text
 from tests.conftest import CORPUS, ROOT
 
 CASES = yaml.safe_load((ROOT / "eval" / "cases" / "questions.yaml").read_text(encoding="utf-8"))

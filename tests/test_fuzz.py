@@ -15,11 +15,11 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.quotes import citation_from, locate_quote, section_at
-from assistant.review import split_passages
+from assistant.text.quotes import citation_from, locate_quote, section_at
+from assistant.review.judge import split_passages
 from ingest.chunking import chunk_document
-from ingest.loaders import DocumentError, load_text_from_bytes
-from ingest.normalise import (
+from assistant.text.loaders import DocumentError, load_text_from_bytes
+from assistant.text.normalise import (
     DUPLICATE_MAX_COMPARISONS,
     DUPLICATE_MIN_CHARS,
     DUPLICATE_MIN_SIMILARITY,

@@ -14,9 +14,10 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-from assistant.answer import Answer
-from assistant.chain import Assistant, InputError
-from assistant.generate import (
+from assistant.records import Answer
+from assistant.answering.facade import Assistant
+from assistant.errors import InputError
+from assistant.generation.generate import (
     as_data,
     generate_answer,
     notice_for,
@@ -24,7 +25,7 @@ from assistant.generate import (
     stream_tokens,
     within_budget,
 )
-from assistant.llm_prompts import (
+from assistant.generation.prompts import (
     NOTICE_FAILED,
     NOTICE_RATE_LIMITED,
     NOTICE_TIMEOUT,
@@ -33,11 +34,11 @@ from assistant.llm_prompts import (
     NOTICES,
     UNVERIFIED_TAG,
 )
-from assistant.phrases import REFUSAL
-from assistant.quotes import locate_quote
+from assistant.text.phrases import REFUSAL
+from assistant.text.quotes import locate_quote
 from assistant.settings import Settings
-from assistant.support import is_supported
-from assistant.verify import DEFAULT_THRESHOLDS, Source, sources_from
+from assistant.generation.support import is_supported
+from assistant.generation.verify import DEFAULT_THRESHOLDS, Source, sources_from
 from eval.metrics import citation_support, split_statements
 from tests.conftest import assistant_with_document
 
@@ -102,7 +103,7 @@ def llm_settings(assistant: Assistant) -> Settings:
 
 def sources_for(assistant: Assistant, query: str) -> list[Source]:
     """The numbered sources the prompt shows for a query (as ``stream_answer`` builds them)."""
-    passages = within_budget(assistant.retrieve(query))
+    passages = within_budget(assistant.answering.retrieve(query))
     sentences = assistant.index.sentences_of([passage.metadata["id"] for passage in passages])
     return sources_from(passages, assistant.chunks(), sentences)
 
@@ -161,7 +162,7 @@ def test_sentences_citing_the_wrong_passage_never_reach_the_answer(assistant, ll
         other = next(s for s in sources if s.chunk.doc != source.chunk.doc)
         wrong.extend(f"{text} [{other.n}]" for text in quotable(source)[:3])
     answer = generate_answer(assistant, QUESTION, [], scripted(" ".join(wrong)), llm_settings)
-    assert_every_statement_supported(answer, assistant.embeddings)
+    assert_every_statement_supported(answer, assistant.index.embeddings)
     assert answer.verification is not None and answer.verification["sentences"] == len(wrong)
 
 
@@ -173,7 +174,7 @@ def test_an_answer_citing_nothing_falls_back_to_the_extract_with_a_notice(assist
     assert answer.answer == f"{NOTICE_UNVERIFIED}\n\n{extract.answer}"
     assert answer.citations == extract.citations
     assert answer.verification == {"sentences": 3, "kept": 0}
-    assert_every_statement_supported(answer, assistant.embeddings)
+    assert_every_statement_supported(answer, assistant.index.embeddings)
 
 
 def test_invented_citation_numbers_are_dropped(assistant, llm_settings) -> None:
@@ -227,7 +228,7 @@ def test_a_model_obeying_injected_text_gets_nothing_through(assistant, llm_setti
     # The fallback is the extract, which may quote the injected sentence: verbatim, as a quote.
     extract = assistant.ask(LIBRARY_QUESTION)
     assert answer.answer == f"{NOTICE_UNVERIFIED}\n\n{extract.answer}"
-    assert_every_statement_supported(answer, assistant.embeddings)
+    assert_every_statement_supported(answer, assistant.index.embeddings)
 
 
 def test_mark_mode_tags_unsupported_sentences(assistant, llm_settings) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 import docx
 import pytest
 
-from assistant.answer import Citation
-from assistant.discussion import DiscussionPrompt, PromptSet, generate_prompts
-from assistant.discussion_command import HANDOUT_SUFFIXES as COMMAND_SUFFIXES
-from assistant.handout import (
+from assistant.records import Citation
+from assistant.discussion.prompts import DiscussionPrompt, PromptSet, generate_prompts
+from assistant.cli.prompts import HANDOUT_SUFFIXES as COMMAND_SUFFIXES
+from assistant.discussion.handout import (
     HANDOUT_SUFFIXES,
     KIND_HEADINGS,
     NOTE_LABEL,

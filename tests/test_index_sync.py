@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chain import Assistant
+from assistant.answering.facade import Assistant
+from assistant.service import open_assistant
 from assistant.settings import Settings
 from tests.conftest import FakeEmbeddings, copy_corpus
 
@@ -19,8 +20,8 @@ NEW_DOCUMENT = (
 
 def started(settings: Settings, embeddings: FakeEmbeddings) -> Assistant:
     """A new assistant (as a new `ask` or `serve` would be), its chain built."""
-    assistant = Assistant(settings, embeddings=embeddings)
-    assistant.chain()
+    assistant = open_assistant(settings, embeddings=embeddings)
+    assistant.answering.chain()
     return assistant
 
 
@@ -85,8 +86,8 @@ def test_an_index_on_a_shared_server_is_left_to_assistant_ingest(
     first = docs(built)
     (settings.corpus_dir / "pooled-budgets.md").write_text(NEW_DOCUMENT, encoding="utf-8")
     on_server = settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"})
-    assistant = Assistant(on_server, embeddings=fake_embeddings, index=built.index)
-    assistant.chain()
+    assistant = open_assistant(on_server, embeddings=fake_embeddings, index=built.index)
+    assistant.answering.chain()
     assert docs(assistant) == first
 
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 
-from assistant.generate import GenerationError, stream_tokens
-from assistant.llm import LLMConfigError, generator_name, make_chat_model
-from assistant.llm_prompts import NOTICE_RATE_LIMITED, NOTICE_TIMEOUT, NOTICE_UNREACHABLE
+from assistant.generation.generate import GenerationError, stream_tokens
+from assistant.generation.providers import LLMConfigError, generator_name, make_chat_model
+from assistant.generation.prompts import NOTICE_RATE_LIMITED, NOTICE_TIMEOUT, NOTICE_UNREACHABLE
 from assistant.settings import Settings
 from tests.conftest import free_port
 

@@ -20,14 +20,15 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import HumanMessage
 
-from assistant.answer import Answer
-from assistant.chain import Assistant
-from assistant.generate import stream_answer, stream_tokens
-from assistant.llm import make_chat_model
-from assistant.llm_prompts import NOTICE_TIMEOUT, NOTICE_UNREACHABLE, NOTICES
+from assistant.records import Answer
+from assistant.answering.facade import Assistant
+from assistant.service import open_assistant
+from assistant.generation.generate import stream_answer, stream_tokens
+from assistant.generation.providers import make_chat_model
+from assistant.generation.prompts import NOTICE_TIMEOUT, NOTICE_UNREACHABLE, NOTICES
 from assistant.settings import Settings
-from assistant.support import is_supported
-from assistant.verify import DEFAULT_THRESHOLDS
+from assistant.generation.support import is_supported
+from assistant.generation.verify import DEFAULT_THRESHOLDS
 from eval.metrics import citation_support, split_statements
 from tests.conftest import CORPUS, FakeEmbeddings, free_port
 
@@ -116,8 +117,8 @@ def doomed_server(gguf: Path, tmp_path: Path) -> Iterator[LlamaServer]:
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """Fake embeddings, and two passages per question so the prompt fits the 2,048-token context."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=CORPUS, top_k=2)
-    assistant = Assistant(settings, embeddings=FakeEmbeddings())
-    assistant.chain()
+    assistant = open_assistant(settings, embeddings=FakeEmbeddings())
+    assistant.answering.chain()
     return assistant
 
 
@@ -170,7 +171,7 @@ def test_answers_hold_only_verified_sentences_or_fall_back(assistant: Assistant,
         score = citation_support(
             statements,
             quotes,
-            lambda s, q: is_supported(s, q, assistant.embeddings, lexical_min, embedding_min),
+            lambda s, q: is_supported(s, q, assistant.index.embeddings, lexical_min, embedding_min),
         )
         assert score.supported_statements == score.statements, answer.answer
         print(f"{question!r}: {answer.generator} {answer.verification} {answer.timings_ms['total']:.0f} ms")

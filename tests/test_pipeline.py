@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from assistant.store import GuidanceIndex, open_client
+from assistant.index.store import GuidanceIndex, open_client
 from ingest.pipeline import IngestLockedError, ingest_corpus, ingest_lock
 
 

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from assistant.chain import Assistant
-from assistant.generate import generate_answer
-from assistant.llm_prompts import NOTICE_UNVERIFIED
-from assistant.phrases import REFUSAL
-from assistant.review import review_document, review_text, split_passages
+from assistant.answering.facade import Assistant
+from assistant.service import open_assistant
+from assistant.generation.generate import generate_answer
+from assistant.generation.prompts import NOTICE_UNVERIFIED
+from assistant.text.phrases import REFUSAL
+from assistant.review.judge import review_document, review_text, split_passages
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT, FakeEmbeddings, assistant_with_document
 from tests.test_generate import scripted, sources_for
@@ -84,7 +85,7 @@ def test_a_review_never_calls_a_language_model(settings: Settings) -> None:
     """Even with a model configured, the review is the offline engine: nothing to inject into."""
     model = scripted(f"{PAYLOAD} [1]")
     llm_settings = settings.model_copy(update={"llm_provider": "openai", "llm_model": "test-model"})
-    assistant = Assistant(llm_settings, embeddings=FakeEmbeddings(), chat_model=model)
+    assistant = open_assistant(llm_settings, embeddings=FakeEmbeddings(), chat_model=model)
     path = PROPOSALS[0]
     review = review_document(assistant, (path.read_text() + PROPOSAL_INJECTION).encode(), path.name)
     assert model.calls == []
@@ -230,9 +231,9 @@ def test_a_statement_that_negates_its_source_is_not_verified(
 
 def test_no_sentence_of_the_guidance_counts_as_written_to_a_model() -> None:
     """The injection patterns leave every sentence of the corpus and of the eval proposals alone."""
-    from assistant.injection import is_directed_at_model
-    from ingest.loaders import load_text
-    from ingest.normalise import split_blocks, split_sentences
+    from assistant.text.injection import is_directed_at_model
+    from assistant.text.loaders import load_text
+    from assistant.text.normalise import split_blocks, split_sentences
 
     for path in [*CORPUS.glob("*.txt"), *PROPOSALS]:
         text = load_text(path)

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from assistant.chain import Assistant
-from assistant.cli import main
+from assistant.service import open_assistant
+from assistant.cli.main import main
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT, FakeEmbeddings
 from tests.reliability_fixtures import ask_during, assert_clean_failure, cli_command, cli_env, run_cli
@@ -30,10 +30,10 @@ QUESTION = "Why do shared services fail?"
 
 INSPECT = f"""
 import json, sys
-from assistant.chain import Assistant
-from assistant.cli import main
+from assistant.service import open_assistant
+from assistant.cli.main import main
 from assistant.settings import Settings
-from assistant.store import GuidanceIndex, open_client
+from assistant.index.store import GuidanceIndex, open_client
 from tests.conftest import FakeEmbeddings
 
 settings = Settings()
@@ -49,7 +49,7 @@ state = {{
 }}
 if state["chunks"]:  # an empty index would be rebuilt by the first question, hiding the loss
     real_model = sys.argv[1:] == ["real"]
-    assistant = Assistant(settings, embeddings=None if real_model else FakeEmbeddings(), index=index)
+    assistant = open_assistant(settings, embeddings=None if real_model else FakeEmbeddings(), index=index)
     state["answer"] = assistant.ask({QUESTION!r}).to_json()
 print(json.dumps(state))
 """
@@ -170,7 +170,7 @@ def hold_lock(data_dir: Path) -> subprocess.Popen[str]:
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """``main([...])`` in this process with fake embeddings (over the tmp data folder of the test)."""
-    monkeypatch.setattr("assistant.embeddings.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
+    monkeypatch.setattr("assistant.index.embeddings.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
 
 
@@ -202,10 +202,10 @@ def test_asking_keeps_working_while_another_process_ingests(tmp_path: Path, args
     make_corpus(corpus, copies=3)
     env = cli_env(tmp_path / "data", corpus)
     assert run_cli(["ingest"], env).returncode == 0
-    assistant = Assistant(
+    assistant = open_assistant(
         Settings(data_dir=tmp_path / "data", corpus_dir=corpus), embeddings=FakeEmbeddings()
     )
-    assistant.chain()
+    assistant.answering.chain()
     revise(corpus, random.Random(1), 0)
     questions = [QUESTION, "What does 1+1=3 mean?", "How do we sustain shared services?"]
 
@@ -244,7 +244,7 @@ def test_rebuild_removes_what_a_killed_ingest_left(
     """Sentences whose chunk is gone (a killed ingest of a document then deleted) go at the next rebuild."""
     import numpy as np
 
-    from assistant.store import GuidanceIndex, open_client
+    from assistant.index.store import GuidanceIndex, open_client
     from ingest.pipeline import ingest_corpus
 
     index = GuidanceIndex(open_client(settings), settings.collection, "fake")

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from assistant.cli import main
-from assistant.phrases import EMPTY_QUESTION
-from assistant.review import MAX_PROPOSAL_CHARS, review_text
+from assistant.cli.main import main
+from assistant.text.phrases import EMPTY_QUESTION
+from assistant.review.judge import MAX_PROPOSAL_CHARS, review_text
 from assistant.settings import Settings
 from ingest.chunking import chunk_document
-from ingest.normalise import split_blocks
+from assistant.text.normalise import split_blocks
 from tests.conftest import CORPUS, FakeEmbeddings, copy_corpus
 from tests.reliability_fixtures import (
     FAKE_MODEL_CLI,
@@ -174,8 +174,8 @@ def test_bad_file_is_skipped_with_a_one_line_warning(hostile_ingest, case: str) 
 
 @pytest.mark.parametrize("case", ODD_GOOD_FILES)
 def test_odd_but_readable_file_is_indexed_verbatim(hostile_ingest, case: str) -> None:
-    from assistant.store import GuidanceIndex, open_client
-    from ingest.loaders import load_text
+    from assistant.index.store import GuidanceIndex, open_client
+    from assistant.text.loaders import load_text
 
     _, data_dir, corpus = hostile_ingest
     settings = Settings(data_dir=data_dir)
@@ -226,7 +226,7 @@ def test_a_lying_zip_bomb_is_refused_in_little_memory(tmp_path: Path) -> None:
     bomb.write_bytes(zip_bomb_docx(400, lie=True))  # 400 MB unpacked, declared as 1 KB
     assert bomb.stat().st_size < 1_000_000
     code = (
-        "import sys\nfrom ingest.loaders import DocumentError, load_text\n"
+        "import sys\nfrom assistant.text.loaders import DocumentError, load_text\n"
         "try:\n    load_text(sys.argv[1])\n"
         "except DocumentError as error:\n    print(error, file=sys.stderr)\n"
     )
@@ -294,7 +294,7 @@ def test_a_bad_manifest_is_a_one_line_error(tmp_path: Path, manifest: bytes) -> 
 @pytest.fixture
 def fake_cli(monkeypatch: pytest.MonkeyPatch, fake_index_settings: Settings) -> Settings:  # noqa: F811
     """``main([...])`` in this process over the module's index, with fake embeddings."""
-    monkeypatch.setattr("assistant.embeddings.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
+    monkeypatch.setattr("assistant.index.embeddings.SentenceEmbeddings", lambda *args, **kwargs: FakeEmbeddings())
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(fake_index_settings.data_dir))
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
     return fake_index_settings
@@ -453,7 +453,7 @@ ODD_PROPOSALS = {
 def test_odd_unicode_in_a_proposal_is_reviewed_with_verbatim_evidence(
     fake_cli: Settings, case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from assistant.review import read_proposal
+    from assistant.review.judge import read_proposal
 
     name, data = ODD_PROPOSALS[case]
     path = tmp_path / name

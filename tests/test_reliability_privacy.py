@@ -53,10 +53,10 @@ def test_no_command_connects_beyond_loopback(tmp_path: Path) -> None:
 def test_chroma_and_gradio_telemetry_are_off(settings: Settings) -> None:
     import os
 
-    from assistant.store import open_client
+    from assistant.index.store import open_client
 
     client = open_client(settings)
     assert client.get_settings().anonymized_telemetry is False
-    import assistant.web  # noqa: F401 - sets the variable before gradio is imported
+    import assistant.web.app  # noqa: F401 - sets the variable before gradio is imported
 
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"

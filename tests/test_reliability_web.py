@@ -23,7 +23,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from pydantic import SecretStr
 
-from assistant.phrases import EMPTY_QUESTION
+from assistant.text.phrases import EMPTY_QUESTION
 from assistant.settings import Settings
 from tests.conftest import serve
 from tests.reliability_fixtures import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chain import Assistant
-from assistant.retrieve import RRF_K, diversify, fuse_rankings
+from assistant.service import open_assistant
+from assistant.answering.retrieve import RRF_K, diversify, fuse_rankings
 from assistant.settings import Settings
 
 
@@ -31,8 +31,8 @@ def test_diversify_skips_near_duplicates_and_damps_one_document() -> None:
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
 def test_retriever_finds_the_section_in_every_mode(settings: Settings, fake_embeddings, mode: str) -> None:
-    assistant = Assistant(settings, embeddings=fake_embeddings, mode=mode)
-    documents = assistant.retrieve("how to sustain shared services: defined standards and measuring success")
+    assistant = open_assistant(settings, embeddings=fake_embeddings, mode=mode)
+    documents = assistant.answering.retrieve("how to sustain shared services: defined standards and measuring success")
     assert documents and len(documents) <= settings.top_k
     assert any(document.metadata["section"] == "How to sustain shared services" for document in documents[:3])
     assert [document.metadata["rank"] for document in documents] == list(range(len(documents)))

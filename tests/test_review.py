@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalogue import load_catalogue
-from assistant.review import (
+from assistant.review.catalogue import load_catalogue
+from assistant.review.judge import (
     Cue,
     Review,
     cue_book,
@@ -18,7 +18,7 @@ from assistant.review import (
     review_text,
     split_passages,
 )
-from ingest.loaders import DocumentError
+from assistant.text.loaders import DocumentError
 from tests.conftest import ROOT, FakeEmbeddings
 
 RISKY = """# Shared print service
@@ -141,9 +141,9 @@ def test_only_proposal_file_types_are_read() -> None:
 def test_review_cites_the_guidance_and_keeps_the_proposal_private(
     settings, fake_embeddings: FakeEmbeddings, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    from assistant.chain import Assistant
+    from assistant.service import open_assistant
 
-    assistant = Assistant(settings, embeddings=fake_embeddings)
+    assistant = open_assistant(settings, embeddings=fake_embeddings)
     secret = RISKY.replace("print rooms", "Zanzibarquux print rooms")
     with caplog.at_level(logging.DEBUG):
         review = review_document(assistant, secret.encode(), "print.md")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 from tests.conftest import FakeEmbeddings
 from tests.test_review import RISKY
 
@@ -79,7 +79,7 @@ def test_json_and_format_together_are_refused(tmp_path: Path, capsys: pytest.Cap
 def fake_model(monkeypatch: pytest.MonkeyPatch, corpus_copy: Path) -> FakeEmbeddings:
     """The command's assistant gets fake embeddings (and the tmp corpus), so no model is loaded."""
     fake = FakeEmbeddings()
-    monkeypatch.setattr("assistant.embeddings.SentenceEmbeddings", lambda *args, **kwargs: fake)
+    monkeypatch.setattr("assistant.index.embeddings.SentenceEmbeddings", lambda *args, **kwargs: fake)
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus_copy))
     return fake
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from assistant.answer import Citation
-from assistant.review import Review, review_text
-from assistant.review_render import render_csv, render_json, render_markdown, render_text
+from assistant.records import Citation
+from assistant.review.judge import Review, review_text
+from assistant.review.render import render_csv, render_json, render_markdown, render_text
 from tests.conftest import FakeEmbeddings
 from tests.test_review import RISKY
 

@@ -1,11 +1,11 @@
-"""The polarity check of ``assistant.support``: a statement that denies what its quote says, or asserts
+"""The polarity check of ``assistant.generation.support``: a statement that denies what its quote says, or asserts
 what the quote denies, is not supported however many words and how close an embedding they share."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.support import contradicts, is_supported, polar_segments
+from assistant.generation.support import contradicts, is_supported, polar_segments
 from eval.calibration import SUPPORT_SAMPLE, SupportSample
 from eval.cases import load_yaml
 from tests.conftest import FakeEmbeddings

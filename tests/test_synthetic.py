@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.synthetic import (
+from eval.bench.synthetic import (
     CorpusModel,
     document_count,
     generate_documents,
@@ -15,7 +15,7 @@ from eval.synthetic import (
     write_corpus,
 )
 from ingest.chunking import chunk_document
-from ingest.normalise import split_blocks
+from assistant.text.normalise import split_blocks
 from tests.conftest import CORPUS
 
 

@@ -9,7 +9,7 @@ import pydantic
 import pytest
 import yaml
 
-from assistant.themes import (
+from assistant.discussion.themes import (
     THEME_MATCH_MIN,
     Theme,
     ThemeSource,

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.llm_prompts import UNVERIFIED_TAG
-from assistant.phrases import REFUSAL
-from assistant.store import StoredChunk, StoredSentence
-from assistant.support import is_supported
-from assistant.verify import (
+from assistant.generation.prompts import UNVERIFIED_TAG
+from assistant.text.phrases import REFUSAL
+from assistant.records import Chunk, Sentence
+from assistant.generation.support import is_supported
+from assistant.generation.verify import (
     DEFAULT_THRESHOLDS,
     THRESHOLDS_FILE,
     AnswerBuilder,
@@ -43,7 +43,7 @@ def make_source(
     sentences, start = [], 0
     for position, text in enumerate(texts):
         sentences.append(
-            StoredSentence(
+            Sentence(
                 id=f"s{n}-{position}",
                 chunk_id=f"c{n}",
                 doc=f"doc{n}.txt",
@@ -57,7 +57,7 @@ def make_source(
             )
         )
         start += len(text) + 1
-    chunk = StoredChunk(f"c{n}", f"doc{n}.txt", f"Guide {n}", "Section", " ".join(texts), 0, start - 1, 0)
+    chunk = Chunk(f"c{n}", f"doc{n}.txt", f"Guide {n}", "Section", " ".join(texts), 0, start - 1, 0)
     return Source(n, chunk, tuple(sentences))
 
 

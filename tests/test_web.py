@@ -14,13 +14,13 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from pydantic import SecretStr
 
-from assistant.answer_stream import answer_pieces
-from assistant.phrases import EMPTY_QUESTION, REFUSAL
+from assistant.web.streams import answer_pieces
+from assistant.text.phrases import EMPTY_QUESTION, REFUSAL
 from assistant.settings import Settings
-from assistant.web import passage_of
-from assistant.web_command import is_loopback
-from assistant.web_logins import load_logins, make_login_check
-from assistant.web_render import (
+from assistant.web.app import passage_of
+from assistant.web.logins import is_loopback
+from assistant.web.logins import load_logins, make_login_check
+from assistant.web.render import (
     chat_markdown,
     conversation_markdown,
     passage_html,
@@ -79,7 +79,7 @@ def test_feedback_is_stored_locally_as_json_lines(client: Client, web_settings: 
 
 
 def test_review_of_an_uploaded_proposal_deletes_the_upload(client: Client, tmp_path: Path) -> None:
-    pytest.importorskip("assistant.review")
+    pytest.importorskip("assistant.review.judge")
     upload = tmp_path / "brackenfield-unique-7f3a.md"
     upload.write_bytes(PROPOSAL.read_bytes())
     review = client.predict("", handle_file(str(upload)), api_name="/review")
@@ -95,7 +95,7 @@ def test_review_of_an_uploaded_proposal_deletes_the_upload(client: Client, tmp_p
 
 
 def test_review_of_pasted_text_and_bad_uploads(client: Client, tmp_path: Path) -> None:
-    pytest.importorskip("assistant.review")
+    pytest.importorskip("assistant.review.judge")
     review = client.predict(PROPOSAL.read_text(encoding="utf-8"), None, api_name="/review")
     assert review["factors"]
     binary = tmp_path / "binary.txt"
@@ -111,8 +111,8 @@ def test_review_of_pasted_text_and_bad_uploads(client: Client, tmp_path: Path) -
 
 
 def test_prompts_for_a_theme(client: Client) -> None:
-    pytest.importorskip("assistant.discussion")
-    from assistant.themes import load_themes
+    pytest.importorskip("assistant.discussion.prompts")
+    from assistant.discussion.themes import load_themes
 
     theme = load_themes()[0]
     prompt_set = client.predict(theme.id, 4, 7, api_name="/prompts")
@@ -223,7 +223,7 @@ def test_conversation_exports_as_markdown() -> None:
 
 
 def test_serve_command_is_cheap_to_import_and_knows_loopback() -> None:
-    code = "import sys, assistant.web_command; print('gradio' in sys.modules)"
+    code = "import sys, assistant.cli.serve; print('gradio' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
@@ -237,8 +237,8 @@ def test_serve_warns_when_listening_beyond_loopback(
 ) -> None:
     import argparse
 
-    import assistant.web as web
-    from assistant import web_command
+    import assistant.web.app as web
+    from assistant.cli import serve as web_command
 
     launched: dict[str, Any] = {}
 
@@ -264,7 +264,7 @@ def test_serve_warns_when_listening_beyond_loopback(
 
 
 def test_header_says_where_questions_go() -> None:
-    from assistant.web import header_html, model_host
+    from assistant.web.app import header_html, model_host
 
     assert model_host(Settings()) is None
     assert model_host(Settings(llm_provider="ollama", llm_model="m")) is None
@@ -279,7 +279,7 @@ def test_header_says_where_questions_go() -> None:
 
 
 def test_downloads_get_safe_names() -> None:
-    from assistant.web_files import ExportFolder
+    from assistant.web.files import ExportFolder
 
     exports = ExportFolder()
     path = Path(exports.write("review-../../etc/<x>.md", "text"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Answer, Citation
-from assistant.phrases import REFUSAL
+from assistant.records import Answer, Citation
+from assistant.text.phrases import REFUSAL
 
 
 def build_answer(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from eval.baseline import BaselinePipeline, section_of, split_corpus
 from eval.metrics import citation_is_valid, split_statements
-from ingest.loaders import load_text
+from assistant.text.loaders import load_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

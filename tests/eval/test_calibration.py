@@ -47,7 +47,7 @@ def test_best_threshold_pair_uses_each_signal_where_it_helps():
 
 @pytest.mark.model
 def test_stored_thresholds_are_the_calibrated_ones():
-    from assistant.embeddings import SentenceEmbeddings
+    from assistant.index.embeddings import SentenceEmbeddings
     from assistant.settings import Settings
     from eval.calibration import calibrate
 

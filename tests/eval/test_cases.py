@@ -9,7 +9,7 @@ from eval.calibration import NUGGET_SAMPLE, SUPPORT_SAMPLE, NuggetSample, Suppor
 from eval.cases import QUESTIONS_PATH, CaseFileError, load_question_cases, load_yaml
 from eval.metrics import collapse
 from ingest.chunking import chunk_document
-from ingest.loaders import load_text
+from assistant.text.loaders import load_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

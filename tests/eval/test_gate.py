@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import EmbeddingCache
+from assistant.index.embeddings import EmbeddingCache
 from eval.cases import load_question_cases
 from eval.gate import ThresholdsError, check_gate, load_thresholds
 from eval.results import PipelineOutput, Summary, summarise
 from eval.scoring import score_outputs
 from ingest.chunking import chunk_document
-from ingest.loaders import load_text
+from assistant.text.loaders import load_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

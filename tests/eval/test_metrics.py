@@ -152,7 +152,7 @@ def test_split_statements_leaves_out_the_refusal():
 
 
 def test_split_statements_leaves_out_a_fallback_notice():
-    from assistant.llm_prompts import NOTICE_TIMEOUT, NOTICE_UNVERIFIED
+    from assistant.generation.prompts import NOTICE_TIMEOUT, NOTICE_UNVERIFIED
 
     for notice in (NOTICE_TIMEOUT, NOTICE_UNVERIFIED):
         answer = f"{notice}\n\nShared services fail for many reasons. [1]"

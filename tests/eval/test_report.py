@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from assistant.feedback import read_thumbs_down
+from assistant.answering.feedback import read_thumbs_down
 from eval.gate import check_gate
 from eval.report import render_html, render_json, render_table, render_text, write_html
 from eval.results import CaseResult, EvalRun, PipelineResult, summarise

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import EmbeddingCache
+from assistant.index.embeddings import EmbeddingCache
 from eval.cases import ExpectedSection, GoldCase, Nugget
 from eval.gate import load_thresholds
 from eval.results import PipelineOutput

@@ -1,8 +1,8 @@
-"""Tests for assistant.support: the support test strips markers and bullets and applies both thresholds."""
+"""Tests for assistant.generation.support: the support test strips markers and bullets and applies both thresholds."""
 
 import pytest
 
-from assistant.support import clean_statement, embedding_support, is_supported, lexical_support, support_score
+from assistant.generation.support import clean_statement, embedding_support, is_supported, lexical_support, support_score
 
 
 def test_clean_statement_strips_markers_bullets_and_whitespace():

@@ -1,4 +1,4 @@
-"""Tests for ingest.loaders: every format loads, and every bad file is a one-line DocumentError."""
+"""Tests for assistant.text.loaders: every format loads, and every bad file is a one-line DocumentError."""
 
 import io
 import zipfile
@@ -8,7 +8,7 @@ import docx
 import pypdf
 import pytest
 
-from ingest.loaders import (
+from assistant.text.loaders import (
     MAX_UNPACKED_BYTES,
     SUPPORTED_SUFFIXES,
     DocumentError,

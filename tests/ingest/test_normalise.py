@@ -1,4 +1,4 @@
-"""Tests for ingest.normalise: blocks and sentences stay verbatim spans of the raw text."""
+"""Tests for assistant.text.normalise: blocks and sentences stay verbatim spans of the raw text."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.normalise import Block, collapse_whitespace, split_blocks, split_sentences
+from assistant.text.normalise import Block, collapse_whitespace, split_blocks, split_sentences
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))

@@ -1,0 +1,166 @@
+"""The ``Assistant``: answers questions from the indexed guidance, opening the index, the lexical index
+and the embedding model once. How the index is built or brought in line with the corpus is not its
+business: the entry points pass ``prepare`` (``assistant.service``), which runs before the first answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable
+
+from assistant.index import embeddings as embedding_models
+from assistant.records import Answer, Citation
+from assistant.answering.chain import build_answer_chain
+from assistant.answering.conversation import condense_question
+from assistant.index.lexical import LexicalIndex
+from assistant.text.question import clean_question
+from assistant.text.quotes import locate_quote, section_at
+from assistant.answering.retrieve import GuidanceRetriever, Mode
+from assistant.settings import Settings
+from assistant.index.store import GuidanceIndex, open_client
+from assistant.records import Chunk
+
+
+class Assistant:
+    """Answers questions from the indexed guidance; every backend can be injected (tests pass fakes)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embeddings: Any = None,
+        index: Any = None,
+        mode: Mode = "hybrid",
+        chat_model: Any = None,
+        prepare: Callable[[Assistant], None] | None = None,
+    ) -> None:
+        """Remember the backends; nothing is opened or loaded until the first question.
+
+        ``prepare(assistant)`` runs before the first answer (and after ``reload``): the entry points
+        build or update the index there (``assistant.service.sync_index``).
+        """
+        self.settings = settings or Settings()
+        self.embeddings = embeddings or embedding_models.SentenceEmbeddings(
+            self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
+        )
+        self._index = index
+        self._chat_model = chat_model
+        self.mode = mode
+        self._chain: Runnable | None = None
+        self._retriever: GuidanceRetriever | None = None
+        self._raw: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._prepare = prepare
+
+    @property
+    def index(self) -> Any:
+        """The Chroma index, opened on first use."""
+        if self._index is None:
+            self._index = GuidanceIndex(
+                open_client(self.settings), self.settings.collection, self.settings.embedding_model
+            )
+        return self._index
+
+    def ensure_index(self) -> None:
+        """Run ``prepare`` (build or update the index), when the entry point gave one."""
+        if self._prepare is not None:
+            self._prepare(self)
+
+    def reload(self) -> None:
+        """Forget the chain so the next question sees a re-ingested index."""
+        with self._lock:
+            self._chain = None
+
+    def chain(self) -> Runnable:
+        """The answer chain over the current index, built once."""
+        with self._lock:
+            if self._chain is None:
+                self.ensure_index()
+                chunks = self.index.load_chunks()
+                lexical = LexicalIndex(chunks, cache_dir=self.settings.lexical_cache)
+                retriever = GuidanceRetriever(
+                    index=self.index,
+                    lexical=lexical,
+                    embeddings=self.embeddings,
+                    k=self.settings.top_k,
+                    mode=self.mode,
+                )
+                self._retriever = retriever
+                self._chain = build_answer_chain(
+                    retriever, self.index, lexical, self.settings, self.topics(chunks)
+                )
+            return self._chain
+
+    def topics(self, chunks: Sequence[Any]) -> list[str]:
+        """Titles of the indexed documents, for the refusal hint."""
+        return list(dict.fromkeys(chunk.title for chunk in chunks))
+
+    def retrieve(self, query: str) -> list[Any]:
+        """The ranked passages (LangChain ``Document`` objects) the answer path would use for a query."""
+        self.chain()
+        assert self._retriever is not None
+        return self._retriever.invoke(query)
+
+    def chunks(self) -> dict[str, Chunk]:
+        """Every indexed chunk by id (titles, sections, text), loaded with the chain."""
+        self.chain()
+        assert self._retriever is not None
+        return self._retriever.lexical.chunks
+
+    def cite(self, doc: str, quote: str, n: int = 1, score: float = 1.0) -> Citation | None:
+        """A citation of ``quote`` in document ``doc`` of the corpus (same object as answers carry).
+
+        Returns None when the quote is not in the document.
+        """
+        path = self.settings.corpus_dir / doc
+        if doc not in self._raw:
+            from assistant.text.loaders import DocumentError, load_text
+
+            try:
+                self._raw[doc] = load_text(path)
+            except DocumentError:
+                self._raw[doc] = ""
+        span = locate_quote(self._raw[doc], quote)
+        if span is None:
+            return None
+        chunk = section_at(self.chunks().values(), doc, span[0])
+        title = chunk.title if chunk else doc
+        section = chunk.section if chunk else None
+        text = " ".join(self._raw[doc][span[0] : span[1]].split())
+        return Citation(n, doc, title, section, text, span[0], span[1], round(score, 4))
+
+    def chat_model(self) -> Any:
+        """The model that writes answers (``settings.llm_provider``), made on first use; None: extractive."""
+        if self._chat_model is None and self.settings.llm_provider != "none":
+            from assistant.generation.providers import make_chat_model
+
+            self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer one question; ``history`` holds the standalone queries of earlier turns.
+
+        With a language model configured, it writes the answer and every sentence is verified;
+        otherwise (or when it fails) the answer is the grounded extract.
+
+        Raises:
+            InputError: for an empty or over-long question.
+        """
+        if self.settings.llm_provider != "none":
+            from assistant.generation.generate import generate_answer
+
+            return generate_answer(self, question, history, self.chat_model(), self.settings)
+        text = clean_question(question, self.settings.max_question_chars)
+        return self.chain().invoke({"question": text, "history": list(history)})
+
+    def ask_stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Any]:
+        """Verified text as it grows, then the final ``Answer`` (only the Answer without a model)."""
+        from assistant.generation.generate import stream_answer
+
+        return stream_answer(self, question, history, self.chat_model(), self.settings)
+
+    def standalone_query(self, question: str, history: Sequence[str]) -> str:
+        """The query a question stands for in its conversation (stored as the next turn's history)."""
+        return condense_question(clean_question(question, self.settings.max_question_chars), history)
