@@ -39,9 +39,11 @@ test: $(TEST_STAMP)
 eval: setup
 	$(PY) -m assistant eval
 
-lint: setup
+lint: $(TEST_STAMP)
 	$(PY) -m ruff check assistant ingest eval tests
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m eval.architecture
 
 clean:
 	rm -rf $(VENV) data reports

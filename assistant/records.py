@@ -38,7 +38,7 @@ class Sentence:
     position: int = 0
     kind: str = "paragraph"
     block: int = 0
-    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+"""Data that ships with the code: factor catalogue, themes, templates, training data, learned models."""
+
+CALIBRATION_FILE = PACKAGE_DATA / "calibration.toml"
+"""Calibrated values that the app and the eval both read."""
+
 
 class Settings(BaseSettings):
     """Settings for ingest, retrieval, answering and the web app.

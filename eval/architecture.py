@@ -104,7 +104,10 @@ def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
 def module_sizes(root: Path = ROOT) -> list[tuple[int, str]]:
     """(lines, module path), largest first."""
     return sorted(
-        ((len(path.read_text().splitlines()), str(path.relative_to(root))) for path in modules(root).values()),
+        (
+            (len(path.read_text().splitlines()), str(path.relative_to(root)))
+            for path in modules(root).values()
+        ),
         reverse=True,
     )
 

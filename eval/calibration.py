@@ -4,7 +4,7 @@
 - Citation support: the pair (lexical_min, embedding_min) of the OR rule that maximises F1 on
   ``support_calibration.yaml``.
 
-The results are printed as TOML for ``eval/thresholds.toml``; the file is edited by hand.
+The results are printed as TOML for ``assistant/data/calibration.toml``; the file is edited by hand.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import Field
 
-from assistant.index.embeddings import EmbeddingCache
 from assistant.generation.support import embedding_support, lexical_support
+from assistant.index.embeddings import EmbeddingCache
 from eval.cases import CASES_DIR, Nugget, Strict, load_yaml
 from eval.gate import Thresholds
 
@@ -151,7 +151,8 @@ def calibrate(
 
 
 def render_calibration(calibration: Calibration, current: Thresholds | None = None) -> str:
-    """The calibrated thresholds as TOML for ``eval/thresholds.toml``, each noting the stored value."""
+    """The calibrated thresholds as TOML for ``assistant/data/calibration.toml``, each noting the stored
+    value."""
 
     def line(key: str, value: float, stored: float | None) -> str:
         if stored is None:

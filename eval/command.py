@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_GATE_FAILED = 1
+from assistant.errors import EXIT_FAILED as EXIT_GATE_FAILED
 from assistant.errors import EXIT_USAGE
+
 DEFAULT_OUT = Path("reports")
 
 

@@ -78,7 +78,9 @@ def evaluate_discussion(assistant: Any, cases_path: Path = DISCUSSION_PATH, seed
         per kind) and ``passed``: all requested prompts came back, none closer than the threshold, every
         rate 1.0.
     """
-    from assistant.discussion.prompts import MAX_PROMPT_SIMILARITY, QuoteCheck, generate_prompts
+    from assistant.discussion.notes import QuoteCheck
+    from assistant.discussion.prompts import generate_prompts
+    from assistant.discussion.tuning import MAX_PROMPT_SIMILARITY
 
     check = QuoteCheck(assistant.settings.corpus_dir)
     themes: dict[str, dict[str, Any]] = {}
@@ -96,7 +98,7 @@ def evaluate_discussion(assistant: Any, cases_path: Path = DISCUSSION_PATH, seed
             for prompt in prompts
         ]
         anchors = [prompt.citations[0].quote for prompt in prompts if prompt.citations]
-        similarity = round(max_similarity(assistant.index.embeddings, texts), 4)
+        similarity = round(max_similarity(assistant.embeddings, texts), 4)
         verbatim_rate, in_theme_rate = _share(verbatim), _share(in_theme)
         distinct = len(set(anchors)) == len(anchors) == len(prompts)
         figures: dict[str, Any] = {

@@ -1,7 +1,8 @@
 """The thresholds file (``eval/thresholds.toml``) and the quality gate that ``assistant eval`` applies.
 
-The file holds the calibrated matching thresholds (nugget embedding match, citation support) and a
-``[gate]`` table of ``<metric>_min`` / ``<metric>_max`` values that the hybrid pipeline must meet.
+The file holds a ``[gate]`` table of ``<metric>_min`` / ``<metric>_max`` values that the hybrid
+pipeline must meet; the calibrated matching thresholds (nugget embedding match, citation support) come
+from the app's ``assistant/data/calibration.toml``, unless the thresholds file gives its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant.settings import CALIBRATION_FILE
 from eval.cases import describe_errors
 from eval.results import METRIC_NAMES, GateResult, Summary
 
@@ -74,16 +76,20 @@ class Thresholds(_Strict):
         return gate
 
 
-def load_thresholds(path: Path = THRESHOLDS_PATH) -> Thresholds:
-    """Read and validate the thresholds file.
-
-    Raises:
-        ThresholdsError: when it is missing, is not TOML or breaks the schema.
-    """
+def _read_toml(path: Path) -> dict[str, object]:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ThresholdsError(f"{path}: cannot read the thresholds ({error})") from None
+
+
+def load_thresholds(path: Path = THRESHOLDS_PATH, calibration: Path = CALIBRATION_FILE) -> Thresholds:
+    """Read and validate the thresholds file, over the calibrated values.
+
+    Raises:
+        ThresholdsError: when either file is missing, is not TOML or breaks the schema.
+    """
+    data = {**_read_toml(calibration), **_read_toml(path)}
     try:
         return Thresholds.model_validate(data)
     except ValidationError as error:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.generation.prompts import NOTICES
-from assistant.text.phrases import COVERAGE_HINT, REFUSAL
-from assistant.settings import Settings
 from assistant.generation.support import BULLET, MARKER, STATEMENT_END, clean_statement
+from assistant.settings import Settings
+from assistant.text.phrases import COVERAGE_HINT, REFUSAL
 
 Unit = tuple[str, str | None]
 """A document and a section heading (None: no heading, or for an expected unit, any section)."""

@@ -81,14 +81,15 @@ def evaluate_reviews(
         the allowance and whether it was kept), ``cases`` and ``mismatches`` (case, factor, expected,
         found).
     """
-    from assistant.review.judge import read_proposal, review_text
+    from assistant.review.judge import review_text
+    from assistant.review.reading import read_proposal
 
     cases = load_review_cases(cases_path)
     outcomes: dict[str, list[dict[str, Any]]] = {"main": [], "heldout": []}
     for case in cases:
         path = Path(proposals_dir) / case.file
         text = read_proposal(path.read_bytes(), path.name, max_bytes=20_000_000)
-        review = review_text(text, path.name, assistant.index.embeddings, cite=getattr(assistant, "cite", None))
+        review = review_text(text, path.name, assistant.embeddings, cite=getattr(assistant, "cite", None))
         found = {finding.id: finding.status for finding in review.factors}
         outcomes["heldout" if case.heldout else "main"].append(
             {

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.index.embeddings import EmbeddingCache
 from assistant.answering.feedback import read_thumbs_down
+from assistant.index.embeddings import EmbeddingCache
 from eval.cases import GoldCase
 from eval.gate import GATED_PIPELINE, Thresholds, check_gate
 from eval.results import EvalRun, PipelineOutput, PipelineResult, summarise
@@ -75,6 +75,7 @@ class PipelineEmbeddings:
     def __init__(self, model: Any) -> None:
         """Share ``model`` (anything with ``encode``)."""
         self.model = model
+        self.model_name: str = getattr(model, "model_name", "shared")
         self._queries: dict[str, Any] = {}
 
     def encode(self, texts: list[str], show_progress: bool = False) -> Any:
@@ -111,8 +112,8 @@ def build_pipelines(
         ablation: Compare all four extractive pipelines.
         chat_model: The language model (default: the one ``settings`` name; tests pass fakes).
     """
-    from assistant.service import open_assistant
     from assistant.generation.providers import generator_name
+    from assistant.service import open_assistant
     from eval.baseline import BaselinePipeline
     from ingest.pipeline import ingest_corpus
 

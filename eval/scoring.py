@@ -10,8 +10,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from assistant.index.embeddings import EmbeddingCache
 from assistant.generation.support import is_supported
+from assistant.index.embeddings import EmbeddingCache
+from assistant.text.loaders import DocumentError, load_text
 from eval.cases import GoldCase
 from eval.gate import Thresholds
 from eval.metrics import (
@@ -27,7 +28,6 @@ from eval.metrics import (
     split_statements,
 )
 from eval.results import CaseResult, PipelineOutput
-from assistant.text.loaders import DocumentError, load_text
 
 
 def read_documents(corpus_dir: Path, docs: Iterable[str]) -> dict[str, str | None]:

@@ -8,12 +8,12 @@ import hashlib
 from dataclasses import dataclass
 
 from assistant.records import Chunk, Sentence
+from assistant.settings import Settings
 from assistant.text.normalise import Block, collapse_whitespace, split_blocks, split_sentences
 
-DEFAULT_MAX_CHARS = 900
-"""The embedding model truncates at about 256 word pieces, roughly 900 characters of English."""
-
-
+DEFAULT_MAX_CHARS: int = Settings.model_fields["chunk_max_chars"].default
+"""The settings' default (900): the embedding model truncates at about 256 word pieces, roughly 900
+characters of English."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ def _group_pieces(raw: str, max_chars: int) -> list[tuple[str | None, list[_Piec
 def _split_block(raw: str, block: Block, block_index: int, max_chars: int) -> list[_Piece]:
     """Make one piece of a block, or several at sentence boundaries when it is too long."""
     sentences = [
-        Sentence("", "", "", collapse_whitespace(raw[start:end]), start, end, kind=block.kind, block=block_index)
+        Sentence(
+            "", "", "", collapse_whitespace(raw[start:end]), start, end, kind=block.kind, block=block_index
+        )
         for start, end in split_sentences(raw, block.start, block.end)
     ]
     if len(block.text) <= max_chars:

@@ -18,13 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from assistant.settings import Settings
 from assistant.records import Chunk, Sentence
-from ingest.chunking import chunk_document
-from assistant.records import Chunk
+from assistant.settings import Settings
 from assistant.text.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, DocumentError, load_text
+from ingest.chunking import chunk_document
 from ingest.manifest import fallback_title, load_manifest
 
 INDEX_FORMAT = "5"
@@ -212,14 +209,7 @@ def ingest_corpus(
         if rebuild and getattr(index, "built_with_other_model", False):
             index.reset()  # vectors of another model cannot stay: start afresh
         manifest = load_manifest(settings.manifest_path)
-        files: dict[str, Path] = {}
-        for path in find_documents(settings.corpus_dir):
-            doc = path.relative_to(settings.corpus_dir).as_posix()
-            if _is_utf8(doc):
-                files[doc] = path
-            else:
-                shown = doc.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                report.skipped.append((shown, f"{path.name!a}: the file name is not valid UTF-8; rename it"))
+        files = _corpus_files(settings.corpus_dir, report)
         # A rebuild embeds every document again in place, so the index answers all along.
         complete, all_docs = index.document_states()
         indexed = {} if rebuild else complete
@@ -228,44 +218,8 @@ def ingest_corpus(
         if removed:
             index.delete_documents(removed)
             report.removed.extend(removed)
-
-        pending: list[tuple[str, str, str | None]] = []
-        for doc, path in files.items():
-            entry = manifest.entry(doc)
-            title = entry.title if entry else None
-            try:
-                content_hash = file_hash(path, title or "", settings)
-            except DocumentError as error:
-                log.warning("skipped %s", error)
-                report.skipped.append((doc, str(error)))
-                index.delete_document(doc)
-                continue
-            if indexed.get(doc) == content_hash:
-                report.unchanged.append(doc)
-            else:
-                pending.append((doc, content_hash, title))
-
-        batch: list[tuple[str, str, list[Chunk]]] = []
-        for doc, content_hash, title in _progress(pending, progress):
-            try:
-                raw = load_text(files[doc])
-            except DocumentError as error:
-                log.warning("skipped %s", error)
-                report.skipped.append((doc, str(error)))
-                index.delete_document(doc)
-                continue
-            title = title or fallback_title(raw, doc)
-            batch.append(
-                (doc, content_hash, chunk_document(doc, title, raw, max_chars=settings.chunk_max_chars))
-            )
-            if sum(len(chunks) + _sentence_count(chunks) for _, _, chunks in batch) >= EMBED_BATCH_TEXTS:
-                _embed_and_store(batch, index, embeddings)
-                _record_written(batch, existing, report)
-                batch = []
-        if batch:
-            _embed_and_store(batch, index, embeddings)
-            _record_written(batch, existing, report)
-
+        pending = _changed_documents(files, manifest, indexed, index, settings, report)
+        _write_documents(pending, index, embeddings, settings, existing, report, progress)
         if rebuild and hasattr(index, "remove_orphans"):
             index.remove_orphans()
         report.chunks = index.count()
@@ -274,6 +228,83 @@ def ingest_corpus(
         )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _corpus_files(corpus_dir: Path, report: IngestReport) -> dict[str, Path]:
+    """Every document file of the corpus folder by name; names that are not UTF-8 are reported skipped."""
+    files: dict[str, Path] = {}
+    for path in find_documents(corpus_dir):
+        doc = path.relative_to(corpus_dir).as_posix()
+        if _is_utf8(doc):
+            files[doc] = path
+        else:
+            shown = doc.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            report.skipped.append((shown, f"{path.name!a}: the file name is not valid UTF-8; rename it"))
+    return files
+
+
+def _changed_documents(
+    files: dict[str, Path],
+    manifest: Any,
+    indexed: dict[str, str],
+    index: Any,
+    settings: Settings,
+    report: IngestReport,
+) -> list[tuple[str, Path, str, str | None]]:
+    """The documents whose content hash is not the one indexed, as (name, path, hash, manifest title).
+
+    Unchanged documents are reported so; a file that cannot be hashed is reported skipped and its
+    document removed from the index.
+    """
+    pending: list[tuple[str, Path, str, str | None]] = []
+    for doc, path in files.items():
+        entry = manifest.entry(doc)
+        title = entry.title if entry else None
+        try:
+            content_hash = file_hash(path, title or "", settings)
+        except DocumentError as error:
+            log.warning("skipped %s", error)
+            report.skipped.append((doc, str(error)))
+            index.delete_document(doc)
+            continue
+        if indexed.get(doc) == content_hash:
+            report.unchanged.append(doc)
+        else:
+            pending.append((doc, path, content_hash, title))
+    return pending
+
+
+def _write_documents(
+    pending: list[tuple[str, Path, str, str | None]],
+    index: Any,
+    embeddings: Any,
+    settings: Settings,
+    existing: set[str],
+    report: IngestReport,
+    progress: bool,
+) -> None:
+    """Load, chunk, embed and write the changed documents, ``EMBED_BATCH_TEXTS`` texts at a time.
+
+    A file that cannot be loaded is reported skipped and its document removed from the index.
+    """
+    batch: list[tuple[str, str, list[Chunk]]] = []
+    for doc, path, content_hash, title in _progress(pending, progress):
+        try:
+            raw = load_text(path)
+        except DocumentError as error:
+            log.warning("skipped %s", error)
+            report.skipped.append((doc, str(error)))
+            index.delete_document(doc)
+            continue
+        title = title or fallback_title(raw, doc)
+        batch.append((doc, content_hash, chunk_document(doc, title, raw, max_chars=settings.chunk_max_chars)))
+        if sum(len(chunks) + _sentence_count(chunks) for _, _, chunks in batch) >= EMBED_BATCH_TEXTS:
+            _embed_and_store(batch, index, embeddings)
+            _record_written(batch, existing, report)
+            batch = []
+    if batch:
+        _embed_and_store(batch, index, embeddings)
+        _record_written(batch, existing, report)
 
 
 def built_from(settings: Settings) -> Path | None:
@@ -327,12 +358,17 @@ def _records(chunks: list[Chunk]) -> tuple[list[Chunk], list[Sentence]]:
     """Index records for a document's chunks and sentences (sentence vectors filled in later)."""
     stored_chunks: list[Chunk] = []
     stored_sentences: list[Sentence] = []
-    empty = np.zeros(0, dtype=np.float32)
     for chunk in chunks:
         stored_chunks.append(replace(chunk, sentences=()))
         for position, sentence in enumerate(chunk.sentences):
             stored_sentences.append(
-                replace(sentence, id=f"{chunk.id}:{position}", chunk_id=chunk.id, doc=chunk.doc, position=position, vector=empty)
+                replace(
+                    sentence,
+                    id=f"{chunk.id}:{position}",
+                    chunk_id=chunk.id,
+                    doc=chunk.doc,
+                    position=position,
+                )
             )
     return stored_chunks, stored_sentences
 

@@ -16,7 +16,7 @@ import pytest
 from assistant.settings import Settings
 from assistant.text.terms import content_terms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
@@ -96,7 +96,7 @@ def assistant_with_document(tmp_path_factory: pytest.TempPathFactory, name: str,
     assistant = open_assistant(
         Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=corpus), embeddings=FakeEmbeddings()
     )
-    assistant.answering.chain()
+    assistant.chain()
     return assistant
 
 
@@ -130,7 +130,7 @@ def real_assistant(real_settings: Settings) -> Iterator[Any]:
     from assistant.service import open_assistant
 
     assistant = open_assistant(real_settings)
-    assistant.answering.chain()
+    assistant.chain()
     yield assistant
 
 

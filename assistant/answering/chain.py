@@ -8,19 +8,22 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.records import Answer
 from assistant.answering.compose import compose_answer
 from assistant.answering.conversation import condense_question
-from assistant.index.lexical import LexicalIndex
 from assistant.answering.retrieve import GuidanceRetriever
+from assistant.answering.tuning import NEAREST_SENTENCES
+from assistant.index.lexical import LexicalIndex
+from assistant.index.protocols import Index
+from assistant.records import Answer
 from assistant.settings import Settings
-
-NEAREST_SENTENCES = 40
-"""Sentences fetched by dense search, besides those of the retrieved passages, as answer candidates."""
 
 
 def build_answer_chain(
-    retriever: GuidanceRetriever, index: Any, lexical: LexicalIndex, settings: Settings, topics: Sequence[str]
+    retriever: GuidanceRetriever,
+    index: Index,
+    lexical: LexicalIndex,
+    settings: Settings,
+    topics: Sequence[str],
 ) -> Runnable:
     """The answer chain: ``{"question", "history"}`` in (history: earlier queries), ``Answer`` out."""
 

@@ -7,16 +7,26 @@ by the citation of exactly that quote, so nothing in it can be unsupported by wh
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.records import Citation
+from assistant.answering.tuning import (
+    KEEP_RATIO,
+    LIST_BUDGET,
+    LIST_MIN_ITEMS,
+    LIST_MIN_SHARE,
+    REDUNDANT,
+    SAME_SECTION_BONUS,
+    UNKNOWN_NAME_PENALTY,
+    UNKNOWN_TERM_PENALTY,
+    WEIGHT_OVERLAP,
+)
 from assistant.index.lexical import LexicalIndex
+from assistant.records import Chunk, Citation, Sentence
 from assistant.text.phrases import refusal
 from assistant.text.quotes import citation_from, with_context
-from assistant.records import Chunk, Sentence
 from assistant.text.terms import content_terms, named_terms
 
 LIST_QUESTION = re.compile(
@@ -26,39 +36,6 @@ LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """Questions that ask for reasons, factors or examples get a lead and bullets."""
-
-WEIGHT_OVERLAP = 0.3
-"""A sentence's score is its dense similarity to the question plus this times their lexical overlap
-(tuned on the eval questions: it lifts the first gold sentence's mean reciprocal rank from 0.45 to 0.52)."""
-
-SAME_SECTION_BONUS = 0.1
-"""Extra score for sentences from the best sentence's section: answers stay on one topic."""
-
-KEEP_RATIO = 0.65
-"""Sentences scoring below this share of the best one are left out."""
-
-LIST_MIN_SHARE = 0.75
-"""A list in the guidance answers a list question when its items' mean similarity (best five) reaches
-this share of the best sentence's similarity."""
-
-LIST_MIN_ITEMS = 3
-"""Fewer candidate items than this do not make a list answer."""
-
-LIST_BUDGET = 1.3
-"""A list answer may run to this multiple of the answer budget: list items are short, and a list cut
-short reads as if it were whole (the 15 common problems of the Socitm guide take 1,180 characters)."""
-
-REDUNDANT = 0.9
-"""Cosine similarity above which a sentence repeats one already chosen."""
-
-UNKNOWN_TERM_PENALTY = 0.7
-"""How much the share of question words the corpus never uses lowers relevance."""
-
-UNKNOWN_NAME_PENALTY = 0.4
-"""How much relevance drops when the question names something (an acronym, a number, a proper name)
-that the guidance never mentions: "the TUPE process", "a section 113 agreement". With the penalties
-above and a threshold of 0.27, the eval questions are refused 80% of the time when out of scope and
-1.4% of the time when in scope."""
 
 
 @dataclass(frozen=True)

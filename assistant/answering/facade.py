@@ -11,17 +11,17 @@ from typing import Any
 
 from langchain_core.runnables import Runnable
 
-from assistant.index import embeddings as embedding_models
-from assistant.records import Answer, Citation
 from assistant.answering.chain import build_answer_chain
 from assistant.answering.conversation import condense_question
+from assistant.answering.retrieve import GuidanceRetriever, Mode
+from assistant.index import embeddings as embedding_models
 from assistant.index.lexical import LexicalIndex
+from assistant.index.protocols import Embedder, Index
+from assistant.index.store import GuidanceIndex, open_client
+from assistant.records import Answer, Chunk, Citation
+from assistant.settings import Settings
 from assistant.text.question import clean_question
 from assistant.text.quotes import locate_quote, section_at
-from assistant.answering.retrieve import GuidanceRetriever, Mode
-from assistant.settings import Settings
-from assistant.index.store import GuidanceIndex, open_client
-from assistant.records import Chunk
 
 
 class Assistant:
@@ -30,8 +30,8 @@ class Assistant:
     def __init__(
         self,
         settings: Settings | None = None,
-        embeddings: Any = None,
-        index: Any = None,
+        embeddings: Embedder | None = None,
+        index: Index | None = None,
         mode: Mode = "hybrid",
         chat_model: Any = None,
         prepare: Callable[[Assistant], None] | None = None,

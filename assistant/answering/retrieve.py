@@ -14,18 +14,11 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.answering.tuning import NEAR_DUPLICATE, RRF_K, SAME_DOCUMENT_DECAY
+from assistant.index.protocols import Embedder, Index
 from assistant.text.terms import content_terms
 
 Mode = Literal["hybrid", "dense", "lexical"]
-
-RRF_K = 60
-"""The constant of reciprocal rank fusion (Cormack et al. 2009): score = sum of 1 / (RRF_K + rank)."""
-
-SAME_DOCUMENT_DECAY = 0.85
-"""Each passage already taken from a document multiplies the next one's fused score by this."""
-
-NEAR_DUPLICATE = 0.8
-"""Word-set Jaccard similarity above which a passage repeats one already taken."""
 
 
 def fuse_rankings(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -80,9 +73,9 @@ class GuidanceRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    index: Any
+    index: Index
     lexical: Any
-    embeddings: Any
+    embeddings: Embedder
     k: int = 6
     mode: Mode = "hybrid"
 

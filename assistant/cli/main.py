@@ -200,8 +200,8 @@ def print_streamed(items: Any) -> None:
 
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exception types that mean bad input or configuration (imported only once a command runs)."""
-    from assistant.index.embeddings import ModelNotFoundError
     from assistant.generation.providers import LLMConfigError
+    from assistant.index.embeddings import ModelNotFoundError
     from assistant.index.store import IndexMismatchError, IndexUnreadableError
     from assistant.text.loaders import DocumentError
     from ingest.manifest import ManifestError

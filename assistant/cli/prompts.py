@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.discussion.tuning import MAX_PROMPTS as MAX_COUNT
+from assistant.discussion.tuning import MIN_PROMPTS as MIN_COUNT
 from assistant.errors import EXIT_USAGE
-MIN_COUNT = 1
-MAX_COUNT = 20
+
 HANDOUT_SUFFIXES = (".md", ".docx")
 
 NO_THEME = "give a theme with --theme THEME (see --list-themes)"
@@ -89,13 +90,15 @@ def run(args: argparse.Namespace, settings: Any, assistant: Any = None) -> int:
     if problem:
         return usage_error(problem)
 
+    from assistant.discussion.handout import render_markdown, write_handout
+    from assistant.discussion.prompts import generate_prompts
     from assistant.errors import InputError
     from assistant.service import open_assistant
-    from assistant.discussion.prompts import generate_prompts
-    from assistant.discussion.handout import render_markdown, write_handout
 
     try:
-        prompt_set = generate_prompts(assistant or open_assistant(settings), args.theme, args.count, args.seed)
+        prompt_set = generate_prompts(
+            assistant or open_assistant(settings), args.theme, args.count, args.seed
+        )
     except InputError as error:
         return usage_error(str(error))
     if not prompt_set.prompts:

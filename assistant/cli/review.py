@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         DocumentError: for a file that is not a readable proposal (both become exit code 2).
     """
     from assistant.errors import UsageError
-    from assistant.review.judge import read_proposal
+    from assistant.review.reading import read_proposal
 
     max_bytes = int(settings.max_upload_mb * 1_000_000)
     data, name = _read_input(args.file, max_bytes)
@@ -44,12 +44,12 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         raise UsageError(f"{args.out}: the folder does not exist")
 
     from assistant.review.catalogue import CatalogueError
-    from assistant.service import open_assistant
     from assistant.review.judge import review_text
+    from assistant.service import open_assistant
 
     assistant = open_assistant(settings)
     try:
-        review = review_text(text, name, assistant.index.embeddings, cite=assistant.cite)
+        review = review_text(text, name, assistant.embeddings, cite=assistant.cite)
     except CatalogueError as error:
         raise UsageError(str(error)) from None
     output = _render(review, args)

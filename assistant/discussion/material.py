@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.discussion.templates import TemplateBook
-from assistant.records import Chunk, Sentence
 from assistant.discussion.themes import Theme
+from assistant.records import Chunk, Sentence
 
 MIN_STATEMENT_WORDS = 6
 MAX_STATEMENT_WORDS = 60

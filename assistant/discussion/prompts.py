@@ -1,69 +1,58 @@
 """Discussion prompts for trainers: questions, scenarios and debate motions on a theme, each anchored in
 quoted sentences of the guidance and built from templates (``data/prompt_templates.yaml``), no LLM.
 
-The path: resolve the theme → gather its sentences and give each a role (list item, key learning,
-statement...) → fill the templates of that role → pick distinct prompts in a seeded order → write each
-prompt's facilitator note from verified quotes, numbered ``[n]`` across the set.
+The path: resolve the theme (here) → gather its sentences and give each a role (list item, key learning,
+statement...) (``material``) → fill the templates of that role and pick distinct prompts in a seeded
+order (``selection``) → write each prompt's facilitator note from verified quotes, numbered ``[n]``
+across the set (``notes``).
 """
 
 from __future__ import annotations
 
 import random
-import re
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from assistant.records import Citation
+from assistant.discussion.material import gather_material
+from assistant.discussion.notes import QuoteCheck, write_prompts
+from assistant.discussion.prompt_set import DiscussionPrompt, PromptSet
+from assistant.discussion.selection import build_candidates, fill, select_prompts
+from assistant.discussion.templates import KINDS, load_templates
+from assistant.discussion.themes import (
+    THEME_MATCH_MIN,
+    Theme,
+    ThemeSource,
+    find_theme,
+    load_themes,
+    rank_themes,
+)
+from assistant.discussion.tuning import MAX_PROMPTS, MIN_PROMPTS
 from assistant.errors import InputError
 from assistant.text.question import clean_question
-from assistant.discussion.material import (
-    CONNECTIVE,
-    EXTRACTION_RESIDUE,
-    LEANING,
-    MIN_STATEMENT_WORDS,
-    Material,
-    Scope,
-    gather_material,
-    item_text,
-)
-from assistant.discussion.templates import KINDS, Kind, PromptTemplate, TemplateBook, load_templates
-from assistant.text.quotes import citation_from
-from assistant.records import Chunk, Sentence
-from assistant.text.terms import content_terms
-from assistant.discussion.themes import THEME_MATCH_MIN, Theme, ThemeSource, find_theme, load_themes, rank_themes
 
-MIN_PROMPTS = 1
-MAX_PROMPTS = 20
-
-MAX_PROMPT_SIMILARITY = 0.8
-"""Highest embedding cosine allowed between two prompts of a set (and no two rest on the same sentence).
-With all-MiniLM-L6-v2, one template filled with two items of the same list scores about 0.8-0.85, so at
-0.8 such look-alike pairs are kept apart, and every listed theme still yields 10 prompts (seeds 0-4)."""
-
-RELEVANCE_JITTER = 0.15
-"""Sentences are taken in order of similarity to the theme plus a seeded random amount up to this, so
-each seed gives another selection that still leans towards the theme's core."""
-
-GROUP_REPEAT = 0.06
-"""Priority lost by a candidate for each prompt already taken of its group (role, or scenario example)."""
-
-SECTION_REPEAT = 0.04
-"""Priority lost by a candidate for each prompt already taken from its section: spreads the sources."""
-
-ANCHOR_OVERLAP = 0.6
-"""Word overlap (Jaccard, content words) from which two anchor sentences count as the same sentence: the
-guidance repeats some lines ("1+1=2 is more of a collaboration and valuable...", "...is also valuable...")."""
-
-RELATED_MIN = 0.55
-"""Least cosine for another sentence of the theme to be quoted in a note as what the guidance "also says"."""
-
-RELATED_MAX = 0.9
-"""Above this cosine, the other sentence only repeats the anchor and is not worth quoting."""
+# ``DiscussionPrompt``, ``PromptSet`` and ``fill`` are defined elsewhere and offered here too: the handout
+# and the tests import them from this module.
+__all__ = [
+    "BAD_COUNT",
+    "EMPTY_THEME",
+    "FEWER_PROMPTS",
+    "FREE_TEXT_THEME",
+    "MAPPED_THEME",
+    "MAX_PROMPTS",
+    "MIN_PROMPTS",
+    "NOT_COVERED",
+    "THEME_TOO_LONG",
+    "DiscussionPrompt",
+    "PromptSet",
+    "ResolvedTheme",
+    "clean_theme",
+    "fill",
+    "generate_prompts",
+    "resolve_theme",
+]
 
 FEWER_PROMPTS = (
     "Only {returned} distinct prompts could be drawn from the guidance on this theme ({requested} were "
@@ -86,265 +75,6 @@ THEME_TOO_LONG = (
     "words."
 )
 BAD_COUNT = "The number of prompts must be between {low} and {high} (got {count})."
-
-# ---------------------------------------------------------------------------------------------------
-# What a prompt set is
-
-
-@dataclass(frozen=True)
-class DiscussionPrompt:
-    """One prompt: its text, its kind, and a note for the facilitator quoting the guidance ``[n]``."""
-
-    text: str
-    kind: Kind
-    facilitator_note: str
-    citations: list[Citation]
-
-    def to_json(self) -> dict[str, Any]:
-        """The prompt as in ``assistant prompts --json``."""
-        return {
-            "text": self.text,
-            "kind": self.kind,
-            "facilitator_note": self.facilitator_note,
-            "citations": [asdict(citation) for citation in self.citations],
-        }
-
-
-@dataclass
-class PromptSet:
-    """The prompts on one theme, by kind; citation numbers ``[n]`` run across the whole set."""
-
-    theme: str
-    title: str
-    description: str
-    prompts: list[DiscussionPrompt] = field(default_factory=list)
-    note: str | None = None
-    seed: int = 0
-
-    def sources(self) -> list[Citation]:
-        """Every cited passage once, by number (for the handout's list of sources)."""
-        unique = {citation.n: citation for prompt in self.prompts for citation in prompt.citations}
-        return [unique[n] for n in sorted(unique)]
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object of ``assistant prompts --json``."""
-        return {
-            "theme": self.theme,
-            "title": self.title,
-            "description": self.description,
-            "note": self.note,
-            "prompts": [prompt.to_json() for prompt in self.prompts],
-        }
-
-
-# ---------------------------------------------------------------------------------------------------
-# Candidates: filled templates, and the pick of distinct prompts
-
-
-@dataclass
-class Candidate:
-    """A possible prompt: its anchor sentence, the texts it could take, and the quotes of its note."""
-
-    kind: Kind
-    anchor: Sentence
-    chunk: Chunk
-    group: str
-    """The anchor's role, or a scenario's example: each prompt of a group lowers the next one's priority."""
-    priority: float
-    texts: list[tuple[str, str]]
-    """(template key, prompt text), in seeded order of preference."""
-    note: list[tuple[str, Sentence]]
-    """(words before the quote, quoted sentence): the anchor first."""
-
-
-INNER_DOUBLE = re.compile(r"“([^“”]*)”")
-INNER_SINGLE = re.compile(r"‘([^‘’]*)’")
-
-
-def quoted(text: str) -> str:
-    """A sentence in double curly quotation marks (quotes inside it turned single), with a full stop after
-    them when it has no end punctuation of its own."""
-    inner = INNER_DOUBLE.sub(r"‘\1’", text.strip())
-    ending = "" if re.search(r"[.!?…][’”\"']?$", inner) else "."
-    return f"“{inner}”{ending}"
-
-
-def fill(template: PromptTemplate, material: Material) -> str:
-    """A template filled from a sentence: ``{item}`` (for single quotes, so quotes inside it turn
-    double), ``{learning}`` or ``{quoted}`` (for double quotes, quotes inside turned single)."""
-    text = material.sentence.text.strip()
-    learning = INNER_DOUBLE.sub(r"‘\1’", text.removeprefix("Key learning:").strip())
-    item = INNER_SINGLE.sub(r"“\1”", item_text(text))
-    return template.text.format(item=item, learning=learning, quoted=quoted(text))
-
-
-def build_candidates(scope: Scope, book: TemplateBook, rng: random.Random) -> dict[Kind, list[Candidate]]:
-    """Every prompt the theme's material allows, by kind; the priority of each is its anchor's relevance
-    to the theme plus seeded jitter, and its texts are in seeded order."""
-    by_kind: dict[Kind, list[Candidate]] = {kind: [] for kind in KINDS}
-    for material in scope.material:
-        priority = material.relevance + rng.uniform(0, RELEVANCE_JITTER)
-        note = [(book.intro_of(material.role), material.sentence)]
-        if material.follow_on is not None:
-            note.append((book.intros.follow_on, material.follow_on))
-        for kind in ("question", "debate"):
-            if kind == "debate" and not _debatable(material, book):
-                continue
-            options = [
-                (f"{kind}:{number}", fill(template, material))
-                for number, template in enumerate(book.templates)
-                if template.kind == kind and material.role in template.roles
-            ]
-            if options:
-                rng.shuffle(options)
-                by_kind[kind].append(
-                    Candidate(kind, material.sentence, material.chunk, material.role, priority, options, note)
-                )
-    by_kind["scenario"] = _scenario_candidates(scope, book, rng)
-    return by_kind
-
-
-def _debatable(material: Material, book: TemplateBook) -> bool:
-    """List items and key learnings make motions; a statement only when it claims something."""
-    if material.role not in ("statement", "sum_statement"):
-        return True
-    words = set(re.findall(r"[a-z']+", material.sentence.text.lower()))
-    return bool(words & book.debate_cues)
-
-
-def _scenario_candidates(scope: Scope, book: TemplateBook, rng: random.Random) -> list[Candidate]:
-    """One candidate per scenario whose anchor sentence is in the theme; its note adds the key learning."""
-    candidates = []
-    for number, scenario in enumerate(book.scenarios):
-        found = [
-            (sentence, chunk)
-            for sentence, chunk in scope.support
-            if (chunk.doc, chunk.section) == (scenario.doc, scenario.section)
-            and sentence.text.startswith(scenario.anchor)
-        ]
-        if not found:
-            continue
-        anchor, chunk = found[0]
-        note: list[tuple[str, Sentence]] = [
-            (book.intros.scenario.format(section=chunk.section), anchor)
-        ]
-        for material in scope.material:
-            same_example = (material.chunk.doc, material.chunk.section) == (scenario.doc, scenario.section)
-            if same_example and material.role == "key_learning":
-                note.append((book.intros.scenario_learning, material.sentence))
-                if material.follow_on is not None:
-                    note.append(("", material.follow_on))
-                break
-        asks = list(scenario.asks)
-        rng.shuffle(asks)
-        texts = [(f"scenario:{number}", f"{scenario.situation} {ask}") for ask in asks]
-        priority = float(anchor.vector @ scope.focus) + rng.uniform(0, RELEVANCE_JITTER)
-        candidates.append(Candidate("scenario", anchor, chunk, scenario.section, priority, texts, note))
-    return candidates
-
-
-@dataclass
-class Choice:
-    """A candidate taken into the set, with the text it takes and that text's vector."""
-
-    candidate: Candidate
-    text: str
-    vector: np.ndarray
-
-
-def select_prompts(
-    by_kind: Mapping[Kind, list[Candidate]],
-    count: int,
-    embeddings: Any,
-    weights: Mapping[Kind, float],
-    max_similarity: float = MAX_PROMPT_SIMILARITY,
-) -> list[Choice]:
-    """Pick up to ``count`` distinct prompts, mixing the kinds by their weights.
-
-    Distinct means: no two prompts rest on the same anchor sentence (or on two sentences sharing most of
-    their words), and the embedding cosine of a prompt's text with every other is at most
-    ``max_similarity``. The next candidate of a kind is the one of highest priority once lowered for
-    each prompt already taken from its group and its section; its texts are tried least used template
-    first.
-    """
-    queues = {kind: list(candidates) for kind, candidates in by_kind.items()}
-    chosen: list[Choice] = []
-    anchors: list[set[str]] = []
-    uses: Counter[object] = Counter()
-    counts: Counter[str] = Counter()
-
-    def is_new(candidate: Candidate) -> bool:
-        terms = set(content_terms(candidate.anchor.text)) or {candidate.anchor.id}
-        return all(_overlap(terms, other) < ANCHOR_OVERLAP for other in anchors)
-
-    def worth(candidate: Candidate) -> float:
-        section = (candidate.chunk.doc, candidate.chunk.section)
-        return candidate.priority - GROUP_REPEAT * uses[candidate.group] - SECTION_REPEAT * uses[section]
-
-    while len(chosen) < count:
-        for queue in queues.values():
-            queue[:] = [candidate for candidate in queue if is_new(candidate)]
-        open_kinds = [kind for kind in KINDS if queues.get(kind) and weights.get(kind, 0) > 0]
-        if not open_kinds:
-            break
-        kind = min(open_kinds, key=lambda k: ((counts[k] + 1) / weights[k], KINDS.index(k)))
-        candidate = max(queues[kind], key=worth)
-        queues[kind].remove(candidate)
-        options = sorted(candidate.texts, key=lambda option: uses[option[0]])
-        for key, text, vector in _embedded(options, embeddings):
-            if all(float(vector @ other.vector) <= max_similarity for other in chosen):
-                chosen.append(Choice(candidate, text, vector))
-                anchors.append(set(content_terms(candidate.anchor.text)) or {candidate.anchor.id})
-                uses.update([candidate.group, (candidate.chunk.doc, candidate.chunk.section), key])
-                counts[kind] += 1
-                break
-    return chosen
-
-
-def _embedded(options: Sequence[tuple[str, str]], embeddings: Any) -> Iterator[tuple[str, str, np.ndarray]]:
-    """The options with their vectors: the first embedded alone (usually taken), the rest only if not."""
-    for batch in (options[:1], options[1:]):
-        if batch:
-            vectors = np.asarray(embeddings.encode([text for _, text in batch]))
-            for (key, text), vector in zip(batch, vectors, strict=True):
-                yield key, text, vector
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    """Jaccard overlap of two word sets."""
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
-# ---------------------------------------------------------------------------------------------------
-# Facilitator notes and the prompt set
-
-
-class QuoteCheck:
-    """Checks that a stored sentence is verbatim text of its corpus document at its offsets."""
-
-    def __init__(self, corpus_dir: Path) -> None:
-        """Remember the corpus folder; documents are read on first use."""
-        self.corpus_dir = corpus_dir
-        self._raw: dict[str, str] = {}
-
-    def text(self, doc: str) -> str:
-        """The raw text of a document (empty when it cannot be read)."""
-        if doc not in self._raw:
-            from assistant.text.loaders import DocumentError, load_text
-
-            try:
-                self._raw[doc] = load_text(self.corpus_dir / doc)
-            except DocumentError:
-                self._raw[doc] = ""
-        return self._raw[doc]
-
-    def quote_is_verbatim(self, doc: str, quote: str, start: int, end: int) -> bool:
-        """Whether ``quote`` is the document's text at ``[start:end]``, whitespace collapsed."""
-        return bool(quote) and " ".join(self.text(doc)[start:end].split()) == quote
-
-    def __call__(self, sentence: Sentence) -> bool:
-        """Whether a stored sentence is verbatim in the corpus."""
-        return self.quote_is_verbatim(sentence.doc, sentence.text, sentence.start, sentence.end)
 
 
 @dataclass(frozen=True)
@@ -390,7 +120,7 @@ def resolve_theme(assistant: Any, text: str, themes: Sequence[Theme] | None = No
     listed = find_theme(themes, request)
     if listed is not None:
         return ResolvedTheme(listed, listed.id, _focus_of(listed))
-    best, score = rank_themes(assistant.index.embeddings, themes, request)[0]
+    best, score = rank_themes(assistant.embeddings, themes, request)[0]
     if score >= THEME_MATCH_MIN:
         note = MAPPED_THEME.format(text=request, title=best.title, score=score)
         return ResolvedTheme(best, best.id, f"{request}. {_focus_of(best)}", note)
@@ -401,7 +131,7 @@ def resolve_theme(assistant: Any, text: str, themes: Sequence[Theme] | None = No
     places = [(citation.doc, citation.section) for citation in answer.citations]
     places += [
         (passage.metadata["doc"], passage.metadata["section"])
-        for passage in assistant.answering.retrieve(request)
+        for passage in assistant.retrieve(request)
         if passage.metadata.get("similarity", 0.0) >= threshold
     ]
     sources = tuple(ThemeSource(doc=doc, section=section) for doc, section in dict.fromkeys(places))
@@ -444,11 +174,11 @@ def generate_prompts(assistant: Any, theme: str | Theme, count: int = 10, seed: 
     docs = {source.doc for source in chosen_theme.sources}
     sentences = assistant.index.sentences_of([chunk.id for chunk in chunks.values() if chunk.doc in docs])
     check = QuoteCheck(assistant.settings.corpus_dir)
-    focus = np.asarray(assistant.index.embeddings.query_vector(resolved.focus))
+    focus = np.asarray(assistant.embeddings.query_vector(resolved.focus))
     scope = gather_material(chosen_theme, chunks, sentences, focus, book, verified=check)
     rng = random.Random(seed)
     chosen = select_prompts(
-        build_candidates(scope, book, rng), count, assistant.index.embeddings, book.kind_weights
+        build_candidates(scope, book, rng), count, assistant.embeddings, book.kind_weights
     )
     chosen.sort(key=lambda choice: KINDS.index(choice.candidate.kind))
     prompts = write_prompts(chosen, scope, check, book)
@@ -458,60 +188,3 @@ def generate_prompts(assistant: Any, theme: str | Theme, count: int = 10, seed: 
     return PromptSet(
         resolved.label, chosen_theme.title, chosen_theme.description, prompts, " ".join(notes) or None, seed
     )
-
-
-def write_prompts(
-    chosen: Sequence[Choice], scope: Scope, check: QuoteCheck, book: TemplateBook
-) -> list[DiscussionPrompt]:
-    """The prompts with their facilitator notes, quotes verified and numbered ``[n]`` once for the set.
-
-    A note quotes the anchor (and the sentence completing it, or a scenario's key learning), then the
-    theme's sentence most similar to the anchor that no other prompt of the set quotes ("It also says").
-    """
-    numbers: dict[tuple[str, int, int], int] = {}
-    taken = {choice.candidate.anchor.id for choice in chosen}
-    taken |= {sentence.id for choice in chosen for _, sentence in choice.candidate.note}
-    prompts = []
-    for choice in chosen:
-        note = list(choice.candidate.note)
-        if choice.candidate.kind != "scenario":
-            related = _related(choice.candidate, scope, taken)
-            if related is not None:
-                note.append((book.intros.related, related))
-                taken.add(related.id)
-        parts: list[str] = []
-        citations: list[Citation] = []
-        for intro, sentence in note:
-            if not check(sentence):
-                continue
-            n = numbers.setdefault((sentence.doc, sentence.start, sentence.end), len(numbers) + 1)
-            chunk = scope.chunks[sentence.chunk_id]
-            citations.append(citation_from(sentence, chunk, n, float(sentence.vector @ scope.focus)))
-            parts.append(f"{intro} “{sentence.text}” [{n}]".strip())
-        prompts.append(DiscussionPrompt(choice.text, choice.candidate.kind, " ".join(parts), citations))
-    return prompts
-
-
-def _related(candidate: Candidate, scope: Scope, taken: set[str]) -> Sentence | None:
-    """The theme's sentence most like the anchor (cosine at least ``RELATED_MIN``, not a near-copy),
-    from another block and, for a list item, from another list; None when there is none."""
-    anchor = candidate.anchor
-    best: tuple[float, Sentence] | None = None
-    for sentence, chunk in scope.support:
-        if sentence.id in taken or (sentence.doc, sentence.block) == (anchor.doc, anchor.block):
-            continue
-        if anchor.kind == sentence.kind == "list_item" and chunk.section == candidate.chunk.section:
-            continue
-        text = sentence.text.rstrip()
-        if (
-            len(text.split()) < MIN_STATEMENT_WORDS
-            or LEANING.match(text)
-            or CONNECTIVE.match(text)
-            or EXTRACTION_RESIDUE.search(text)
-            or text.endswith(":")
-        ):
-            continue
-        similarity = float(anchor.vector @ sentence.vector)
-        if RELATED_MIN <= similarity <= RELATED_MAX and (best is None or similarity > best[0]):
-            best = (similarity, sentence)
-    return best[1] if best else None

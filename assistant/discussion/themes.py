@@ -13,6 +13,8 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assistant.index.protocols import Embedder
+
 THEMES_PATH = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
 
 THEME_MATCH_MIN = 0.4
@@ -121,7 +123,7 @@ def check_sources(themes: Iterable[Theme], chunks: Iterable[Any]) -> list[str]:
     return problems
 
 
-def rank_themes(embeddings: Any, themes: Sequence[Theme], text: str) -> list[tuple[Theme, float]]:
+def rank_themes(embeddings: Embedder, themes: Sequence[Theme], text: str) -> list[tuple[Theme, float]]:
     """Themes by embedding similarity to free text, best first.
 
     A theme's score is the mean of two cosine similarities with the text: the best of its title,

@@ -2,8 +2,8 @@
 
 condense (the model rewrites a follow-up) → the grounded extract (decides refusal, and is the
 fallback) → retrieve → prompt → stream the model's tokens within the timeout → verify each sentence as
-it completes (``assistant.generation.verify``) → the verified answer; or, when the model fails, times out or
-writes nothing verifiable, the grounded extract with a one-line notice.
+it completes (``assistant.generation.answer_builder``) → the verified answer; or, when the model fails,
+times out or writes nothing verifiable, the grounded extract with a one-line notice.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from assistant.records import Answer
-from assistant.text.question import clean_question
-from assistant.generation.providers import generator_name
+from assistant.generation.answer_builder import AnswerBuilder
 from assistant.generation.prompts import (
     ANSWER_PROMPT,
     CONDENSE_PROMPT,
@@ -31,18 +29,16 @@ from assistant.generation.prompts import (
     NOTICE_UNVERIFIED,
     SOURCE_ENTRY,
 )
-from assistant.text.phrases import REFUSAL, refusal
+from assistant.generation.providers import generator_name
+from assistant.generation.tuning import CONDENSE_MAX_CHARS, SOURCE_BUDGET_CHARS
+from assistant.generation.verify import Source, Verifier, load_support_thresholds, sources_from
+from assistant.records import Answer
 from assistant.settings import Settings
+from assistant.text.phrases import REFUSAL, refusal
+from assistant.text.question import clean_question
 from assistant.text.terms import content_terms
-from assistant.generation.verify import AnswerBuilder, Source, Verifier, load_support_thresholds, sources_from
 
 log = logging.getLogger(__name__)
-
-SOURCE_BUDGET_CHARS = 6000
-"""Most characters of passage text in a prompt (about 1,500 tokens): the best-ranked passages that fit."""
-
-CONDENSE_MAX_CHARS = 400
-"""A standalone question longer than this is not one: the condense step stops reading there."""
 
 
 class GenerationError(RuntimeError):
@@ -200,7 +196,7 @@ def stream_answer(
     text = clean_question(question, settings.max_question_chars)
     query = assistant.standalone_query(text, history)
     if chat_model is None:
-        yield replace(assistant.answering.chain().invoke({"question": query, "history": []}), question=text)
+        yield extract_answer(assistant, query, text)
         return
     deadline = time.monotonic() + settings.llm_timeout
     asked = text
@@ -208,27 +204,16 @@ def stream_answer(
         try:
             condensed = condense_with_model(chat_model, text, history, settings.llm_timeout)
         except GenerationError as error:
-            extract = assistant.answering.chain().invoke({"question": query, "history": []})
-            yield with_notice(replace(extract, question=text), error.notice, started)
+            yield with_notice(extract_answer(assistant, query, text), error.notice, started)
             return
         if condensed:
             query = asked = condensed
 
-    extract = replace(assistant.answering.chain().invoke({"question": query, "history": []}), question=text)
+    extract = extract_answer(assistant, query, text)
     if extract.abstained:
         yield extract
         return
-    passages = within_budget(assistant.answering.retrieve(query))
-    sentences = assistant.index.sentences_of([passage.metadata["id"] for passage in passages])
-    sources = sources_from(passages, assistant.chunks(), sentences)
-    verifier = Verifier(sources, assistant.index.embeddings, load_support_thresholds())
-    builder = AnswerBuilder(verifier, settings.unsupported_sentences)
-    messages = ANSWER_PROMPT.format_messages(
-        max_sentences=settings.max_points,
-        refusal=REFUSAL,
-        sources=format_sources(sources),
-        question=as_data(asked),
-    )
+    builder, messages = prepare_answer(assistant, query, asked, settings)
     generating = time.perf_counter()
     try:
         for delta in stream_tokens(chat_model, messages, max(0.0, deadline - time.monotonic())):
@@ -237,12 +222,47 @@ def stream_answer(
     except GenerationError as error:
         yield with_notice(extract, error.notice, started)
         return
+    yield final_answer(assistant, builder, extract, settings, started, generating)
 
+
+def extract_answer(assistant: Any, query: str, question: str) -> Answer:
+    """The grounded extract: the extractive chain's answer to ``query``, shown as answering ``question``."""
+    return replace(assistant.chain().invoke({"question": query, "history": []}), question=question)
+
+
+def prepare_answer(
+    assistant: Any, query: str, asked: str, settings: Settings
+) -> tuple[AnswerBuilder, list[BaseMessage]]:
+    """The passages for ``query`` within the budget, numbered: a builder that verifies against them, and
+    the prompt that asks the model ``asked`` about them."""
+    passages = within_budget(assistant.retrieve(query))
+    sentences = assistant.index.sentences_of([passage.metadata["id"] for passage in passages])
+    sources = sources_from(passages, assistant.chunks(), sentences)
+    verifier = Verifier(sources, assistant.embeddings, load_support_thresholds())
+    builder = AnswerBuilder(verifier, settings.unsupported_sentences)
+    messages = ANSWER_PROMPT.format_messages(
+        max_sentences=settings.max_points,
+        refusal=REFUSAL,
+        sources=format_sources(sources),
+        question=as_data(asked),
+    )
+    return builder, messages
+
+
+def final_answer(
+    assistant: Any,
+    builder: AnswerBuilder,
+    extract: Answer,
+    settings: Settings,
+    started: float,
+    generating: float,
+) -> Answer:
+    """The answer once the model's stream has ended: the verified text, the refusal when the model
+    refused, or the extract with a notice when nothing it wrote could be verified."""
     done = time.perf_counter()
     verification = {"sentences": builder.sentences, "kept": builder.kept}
     if builder.kept == 0 and not builder.refused:
-        yield with_notice(extract, NOTICE_UNVERIFIED, started, verification=verification)
-        return
+        return with_notice(extract, NOTICE_UNVERIFIED, started, verification=verification)
     timings = {  # "retrieve": everything before the model is asked (condense, extract, retrieval)
         "retrieve": (generating - started) * 1000,
         "answer": (done - generating) * 1000,
@@ -250,8 +270,8 @@ def stream_answer(
     }
     if builder.kept == 0:
         topics = assistant.topics(assistant.chunks().values())
-        yield Answer(
-            question=text,
+        return Answer(
+            question=extract.question,
             answer=refusal(topics),
             abstained=True,
             timings_ms=timings,
@@ -259,9 +279,8 @@ def stream_answer(
             verification=verification,
             relevance=extract.relevance,
         )
-        return
-    yield Answer(
-        question=text,
+    return Answer(
+        question=extract.question,
         answer=builder.text,
         abstained=False,
         citations=list(builder.citations),

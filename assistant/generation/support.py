@@ -12,10 +12,10 @@ quote says, or asserts what the quote denies, is not supported whatever the two 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 
+from assistant.index.protocols import Encoder
 from assistant.text.terms import content_terms
 
 MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
@@ -76,7 +76,7 @@ def lexical_support(statement: str, quote: str) -> float:
     return len(terms & set(content_terms(clean_statement(quote)))) / len(terms)
 
 
-def embedding_support(statement: str, quote: str, embeddings: Any) -> float:
+def embedding_support(statement: str, quote: str, embeddings: Encoder) -> float:
     """Cosine similarity of the statement's and the quote's embeddings (rows are normalised).
 
     Args:
@@ -91,7 +91,7 @@ def embedding_support(statement: str, quote: str, embeddings: Any) -> float:
     return float(np.dot(vectors[0], vectors[1]))
 
 
-def support_score(statement: str, quote: str, embeddings: Any) -> float:
+def support_score(statement: str, quote: str, embeddings: Encoder) -> float:
     """How strongly a quote supports a statement (0-1): the larger of the lexical share and the cosine.
 
     For ranking and display; use ``is_supported`` for the decision, which applies each signal's
@@ -151,7 +151,7 @@ def contradicts(statement: str, quote: str) -> bool:
 
 
 def is_supported(
-    statement: str, quote: str, embeddings: Any, lexical_min: float, embedding_min: float
+    statement: str, quote: str, embeddings: Encoder, lexical_min: float, embedding_min: float
 ) -> bool:
     """Whether a quote supports a statement: lexical share ≥ ``lexical_min`` OR cosine ≥ ``embedding_min``,
     and the statement does not contradict the quote (``contradicts``).

@@ -1,97 +1,35 @@
 """The Chroma index: one collection of chunks (passages) and one of their sentences, with vectors.
 
-Embedded (``PersistentClient`` in the data folder) by default; a Chroma server when ``chroma_url`` is
-set, so that several app processes can share one index.
+``GuidanceIndex`` keeps the two collections of one corpus in step and remembers, for a short while, what
+answering asks of them again and again. Opening Chroma is in ``client``, the reads of a collection in
+``reads``, the writes in ``writes``, and their batch sizes and memory limits in ``tuning``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
-from assistant.settings import Settings
+from assistant.index.client import IndexMismatchError, IndexUnreadableError, open_client, open_collection
+from assistant.index.reads import (
+    document_states,
+    fetch_sentences,
+    nearest_chunks,
+    nearest_sentences,
+    orphan_sentences,
+    read_all,
+    sentence_counts,
+    stored_chunks,
+)
+from assistant.index.tuning import NEAREST_FETCH, NEAREST_MEMO_SECONDS, SENTENCE_CACHE_SIZE
+from assistant.index.writes import Document, delete_documents, delete_ids, ids_of_documents, write_documents
+from assistant.records import Chunk, Sentence
 
-HNSW = {"hnsw": {"space": "cosine"}}
-WRITE_BATCH = 5000
-"""Records per write: Chroma writes big batches about twice as fast as batches of 500."""
-
-NEAREST_MEMO_SECONDS = 2.0
-"""How long the nearest sentences of a query vector are remembered: the retriever and the answer step
-ask for them within milliseconds of each other, so one search serves both."""
-
-NEAREST_FETCH = 40
-"""A sentence search fetches at least this many, the answer step's ``NEAREST_SENTENCES``, so that the
-retriever's search (fewer) and the answer step's are one."""
-
-READ_PAGE = 5000
-"""Records per read of a whole collection: one unpaged read of ~50,000 records or more fails in Chroma's
-SQLite ("too many SQL variables")."""
-
-SENTENCE_CACHE_SIZE = 20_000
-"""Most sentences (with their vectors, ~1.6 KB each) kept in memory once fetched for an answer."""
-
-
-class IndexMismatchError(RuntimeError):
-    """The index on disk was built with another embedding model."""
-
-
-class IndexUnreadableError(RuntimeError):
-    """The embedded index cannot be opened (its database is damaged, or of another Chroma version)."""
-
-
-
-
-def open_client(settings: Settings) -> Any:
-    """Open Chroma: the server at ``settings.chroma_url`` if set, else the embedded index, telemetry off."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    try:
-        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-    except Exception as error:  # Chroma reports a damaged database with several error types
-        raise IndexUnreadableError(
-            f"the index in {settings.chroma_path} cannot be opened ({' '.join(str(error).split())}): "
-            "move that folder away and run `assistant ingest` to build the index again"
-        ) from error
-
-
-def chunk_metadata(
-    chunk: Chunk, doc_hash: str, doc_chunks: int, sentences: int | None = None
-) -> dict[str, Any]:
-    """Chroma metadata for a chunk; ``doc_hash``/``doc_chunks`` let ingest tell a complete document.
-
-    ``sentences`` (how many the chunk has, ids ``{chunk id}:0`` onwards) lets the answer step fetch a
-    chunk's sentences by id, much faster than by a metadata filter in a big index.
-    """
-    metadata = {
-        "doc": chunk.doc,
-        "title": chunk.title,
-        "section": chunk.section or "",
-        "start": chunk.start,
-        "end": chunk.end,
-        "index": chunk.index,
-        "doc_hash": doc_hash,
-        "doc_chunks": doc_chunks,
-    }
-    if sentences is not None:
-        metadata["sentences"] = sentences
-    return metadata
+__all__ = ["GuidanceIndex", "IndexMismatchError", "IndexUnreadableError", "open_client"]
 
 
 class GuidanceIndex:
@@ -127,12 +65,20 @@ class GuidanceIndex:
             )
 
     def _collection(self, kind: str) -> Any:
-        return self.client.get_or_create_collection(
-            f"{self.prefix}_{kind}",
-            configuration=HNSW,
-            metadata={"embedding_model": self.embedding_model},
-            embedding_function=None,
-        )
+        return open_collection(self.client, f"{self.prefix}_{kind}", self.embedding_model)
+
+    def _collections(self) -> list[tuple[str, Any]]:
+        return [("chunks", self.chunks), ("sentences", self.sentences)]
+
+    def _forget(self) -> None:
+        """Drop what is remembered of the index's contents (after any write)."""
+        with self._memo_lock:
+            self._sentence_counts.clear()
+            self._sentence_cache.clear()
+            self._nearest.clear()
+
+    # -----------------------------------------------------------------------------------------------
+    # Writes
 
     def reset(self) -> None:
         """Delete every chunk and sentence (``ingest --rebuild``)."""
@@ -151,54 +97,11 @@ class GuidanceIndex:
 
         Only a killed ingest leaves such sentences (one whose document's file was then removed).
         """
-        chunk_ids = set(read_all(self.chunks, [])["ids"])
-        records = read_all(self.sentences, ["metadatas"])
-        orphans = [
-            sentence_id
-            for sentence_id, meta in zip(records["ids"], records["metadatas"] or [], strict=True)
-            if meta is None or str(meta.get("chunk_id")) not in chunk_ids
-        ]
-        for batch in _batches(range(len(orphans)), WRITE_BATCH):
-            self.sentences.delete(ids=[orphans[i] for i in batch])
+        orphans = orphan_sentences(self.chunks, self.sentences)
+        delete_ids(self.sentences, orphans)
         if orphans:
             self._forget()
         return len(orphans)
-
-    def _forget(self) -> None:
-        """Drop what is remembered of the index's contents (after any write)."""
-        with self._memo_lock:
-            self._sentence_counts.clear()
-            self._sentence_cache.clear()
-            self._nearest.clear()
-
-    def count(self) -> int:
-        """Number of chunks in the index."""
-        return int(self.chunks.count())
-
-    def document_states(self) -> tuple[dict[str, str], list[str]]:
-        """From one read of the chunk metadata: the content hash of every *complete* document (all its
-        chunks present), and every document with at least one chunk, complete or not (sorted)."""
-        records = read_all(self.chunks, ["metadatas"])
-        seen: dict[str, tuple[str, int, int]] = {}
-        for meta in records["metadatas"] or []:
-            doc, doc_hash, expected = str(meta["doc"]), str(meta["doc_hash"]), int(meta["doc_chunks"])
-            known = seen.get(doc)
-            if known is None:
-                seen[doc] = (doc_hash, expected, 1)
-            elif known[0] == doc_hash:
-                seen[doc] = (doc_hash, expected, known[2] + 1)
-            else:
-                seen[doc] = ("", expected, -1)  # mixed hashes: stale
-        complete = {doc: h for doc, (h, expected, n) in seen.items() if h and n == expected}
-        return complete, sorted(seen)
-
-    def document_hashes(self) -> dict[str, str]:
-        """Content hash of every *complete* document in the index (all its chunks present)."""
-        return self.document_states()[0]
-
-    def documents(self) -> list[str]:
-        """Every document with at least one chunk in the index, complete or not."""
-        return self.document_states()[1]
 
     def delete_document(self, doc: str) -> None:
         """Remove a document's chunks and sentences."""
@@ -212,45 +115,24 @@ class GuidanceIndex:
         Looks the records up first and deletes them by id: in a big index a delete by metadata filter
         costs tens of milliseconds even when nothing matches, which adds up over thousands of new files.
         """
-        for batch in _batches(range(len(docs)), 500):
-            names = [docs[i] for i in batch]
-            for collection in (self.chunks, self.sentences):
-                ids = collection.get(where={"doc": {"$in": names}}, include=[])["ids"]
-                for id_batch in _batches(range(len(ids)), WRITE_BATCH):
-                    collection.delete(ids=[ids[i] for i in id_batch])
+        delete_documents((self.chunks, self.sentences), docs)
         self._forget()
 
-    def replace_documents(
-        self,
-        docs: Sequence[str],
-        documents: Sequence[tuple[Sequence[Chunk], np.ndarray, Sequence[Sentence], str]],
-    ) -> None:
+    def replace_documents(self, docs: Sequence[str], documents: Sequence[Document]) -> None:
         """Write the new versions of ``docs`` (see ``add_documents``), then delete the rest of the old ones.
 
         The old version stays until the new one is written, so a killed ingest never takes a document
         out of the index: its chunks then carry two hashes, and the next ingest redoes it.
         """
-        old = {kind: self._ids_of(collection, docs) for kind, collection in self._collections()}
+        old = {kind: ids_of_documents(collection, docs) for kind, collection in self._collections()}
         self.add_documents(documents)
         new = {
             "chunks": {chunk.id for chunks, _, _, _ in documents for chunk in chunks},
             "sentences": {sentence.id for _, _, sentences, _ in documents for sentence in sentences},
         }
         for kind, collection in reversed(self._collections()):  # sentences first, chunks last
-            stale = sorted(old[kind] - new[kind])
-            for batch in _batches(range(len(stale)), WRITE_BATCH):
-                collection.delete(ids=[stale[i] for i in batch])
+            delete_ids(collection, sorted(old[kind] - new[kind]))
         self._forget()
-
-    def _collections(self) -> list[tuple[str, Any]]:
-        return [("chunks", self.chunks), ("sentences", self.sentences)]
-
-    @staticmethod
-    def _ids_of(collection: Any, docs: Sequence[str]) -> set[str]:
-        ids: set[str] = set()
-        for batch in _batches(range(len(docs)), 500):
-            ids.update(collection.get(where={"doc": {"$in": [docs[i] for i in batch]}}, include=[])["ids"])
-        return ids
 
     def add_document(
         self,
@@ -262,64 +144,49 @@ class GuidanceIndex:
         """Write one document: sentences first, chunks last, so a crash leaves it visibly incomplete."""
         self.add_documents([(chunks, chunk_vectors, sentences, doc_hash)])
 
-    def add_documents(
-        self, documents: Sequence[tuple[Sequence[Chunk], np.ndarray, Sequence[Sentence], str]]
-    ) -> None:
+    def add_documents(self, documents: Sequence[Document]) -> None:
         """Write several documents, each given as (chunks, chunk vectors, sentences, doc hash).
 
         Every sentence is written before any chunk, so a crash leaves each unfinished document
         visibly incomplete (fewer chunks than its ``doc_chunks``) and the next ingest redoes it.
         """
-        sentences = [sentence for _, _, doc_sentences, _ in documents for sentence in doc_sentences]
-        per_chunk: dict[str, int] = {}
-        for sentence in sentences:
-            per_chunk[sentence.chunk_id] = per_chunk.get(sentence.chunk_id, 0) + 1
-        for batch in _batches(range(len(sentences)), WRITE_BATCH):
-            self.sentences.upsert(
-                ids=[sentences[i].id for i in batch],
-                embeddings=[sentences[i].vector for i in batch],
-                documents=[sentences[i].text for i in batch],
-                metadatas=[_sentence_metadata(sentences[i]) for i in batch],
-            )
-        records = [
-            (chunk, vector, chunk_metadata(chunk, doc_hash, len(chunks), per_chunk.get(chunk.id, 0)))
-            for chunks, vectors, _, doc_hash in documents
-            for chunk, vector in zip(chunks, vectors, strict=True)
-        ]
-        for batch in _batches(range(len(records)), WRITE_BATCH):
-            self.chunks.upsert(
-                ids=[records[i][0].id for i in batch],
-                embeddings=[records[i][1] for i in batch],
-                documents=[records[i][0].text for i in batch],
-                metadatas=[records[i][2] for i in batch],
-            )
+        write_documents(self.chunks, self.sentences, documents)
         self._forget()
+
+    # -----------------------------------------------------------------------------------------------
+    # Reads
+
+    def count(self) -> int:
+        """Number of chunks in the index."""
+        return int(self.chunks.count())
+
+    def document_states(self) -> tuple[dict[str, str], list[str]]:
+        """From one read of the chunk metadata: the content hash of every *complete* document (all its
+        chunks present), and every document with at least one chunk, complete or not (sorted)."""
+        return document_states(self.chunks)
+
+    def document_hashes(self) -> dict[str, str]:
+        """Content hash of every *complete* document in the index (all its chunks present)."""
+        return self.document_states()[0]
+
+    def documents(self) -> list[str]:
+        """Every document with at least one chunk in the index, complete or not."""
+        return self.document_states()[1]
 
     def load_chunks(self) -> list[Chunk]:
         """Every chunk, in document order (for the lexical index and the status page)."""
         records = read_all(self.chunks, ["metadatas", "documents"])
-        counts = {
-            chunk_id: int(meta["sentences"])
-            for chunk_id, meta in zip(records["ids"], records["metadatas"] or [], strict=True)
-            if "sentences" in meta
-        }
+        counts = sentence_counts(records)
         self._forget()
         with self._memo_lock:
             self._sentence_counts = counts
-        chunks = [
-            _stored_chunk(chunk_id, text, meta)
-            for chunk_id, text, meta in zip(
-                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
-            )
-        ]
-        return sorted(chunks, key=lambda chunk: (chunk.doc, chunk.index))
+        return stored_chunks(records)
 
     def query_chunks(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest chunks to a query vector, as (chunk id, cosine similarity)."""
         if k <= 0:
             return []
-        result = self.chunks.query(query_embeddings=[vector], n_results=k, include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        return nearest_chunks(self.chunks, vector, k)
 
     def query_sentences(self, vector: np.ndarray, k: int) -> list[tuple[str, str, float]]:
         """Nearest sentences to a query vector, as (sentence id, chunk id, cosine similarity), best first.
@@ -337,16 +204,7 @@ class GuidanceIndex:
         if memo and now - memo[0] < NEAREST_MEMO_SECONDS and (k <= memo[1] or len(memo[2]) < memo[1]):
             return memo[2][:k]
         fetch = max(k, NEAREST_FETCH)
-        result = self.sentences.query(
-            query_embeddings=[vector], n_results=fetch, include=["distances", "metadatas"]
-        )
-        nearest = [
-            (sentence_id, str(meta["chunk_id"]), 1.0 - float(d))
-            for sentence_id, meta, d in zip(
-                result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
-            )
-            if meta is not None  # None: deleted since this process loaded the vectors (another ingest)
-        ]
+        nearest = nearest_sentences(self.sentences, vector, fetch)
         with self._memo_lock:
             self._nearest = {
                 old: entry for old, entry in self._nearest.items() if now - entry[0] < NEAREST_MEMO_SECONDS
@@ -354,9 +212,7 @@ class GuidanceIndex:
             self._nearest[key] = (now, fetch, nearest)
         return nearest[:k]
 
-    def sentences_of(
-        self, chunk_ids: Sequence[str], sentence_ids: Sequence[str] = ()
-    ) -> list[Sentence]:
+    def sentences_of(self, chunk_ids: Sequence[str], sentence_ids: Sequence[str] = ()) -> list[Sentence]:
         """Every sentence of the given chunks, plus the given sentences, with their vectors (no repeats).
 
         In document order (by chunk, then position). Sentences of chunks whose sentence count is known
@@ -370,31 +226,9 @@ class GuidanceIndex:
             wanted = [f"{chunk}:{position}" for chunk, count in counts.items() for position in range(count)]
             wanted += list(sentence_ids)
             found = {key: self._sentence_cache[key] for key in wanted if key in self._sentence_cache}
-        include = ["metadatas", "documents", "embeddings"]
-        batches = []
         unknown = [chunk_id for chunk_id in chunk_ids if chunk_id not in counts]
-        if unknown:
-            batches.append(self.sentences.get(where={"chunk_id": {"$in": unknown}}, include=include))
         missing = [sentence_id for sentence_id in dict.fromkeys(wanted) if sentence_id not in found]
-        if missing:
-            batches.append(self.sentences.get(ids=missing, include=include))
-        fetched: dict[str, Sentence] = {}
-        for records in batches:
-            for sentence_id, text, meta, vector in zip(
-                records["ids"], records["documents"], records["metadatas"], records["embeddings"], strict=True
-            ):
-                fetched[sentence_id] = Sentence(
-                    id=sentence_id,
-                    chunk_id=str(meta["chunk_id"]),
-                    doc=str(meta["doc"]),
-                    text=text,
-                    start=int(meta["start"]),
-                    end=int(meta["end"]),
-                    position=int(meta["position"]),
-                    kind=str(meta["kind"]),
-                    block=int(meta["block"]),
-                    vector=np.asarray(vector, dtype=np.float32),
-                )
+        fetched = fetch_sentences(self.sentences, unknown, missing)
         if fetched:
             with self._memo_lock:
                 if len(self._sentence_cache) + len(fetched) > SENTENCE_CACHE_SIZE:
@@ -402,50 +236,3 @@ class GuidanceIndex:
                 self._sentence_cache.update(fetched)
         found.update(fetched)
         return sorted(found.values(), key=lambda sentence: (sentence.doc, sentence.start, sentence.position))
-
-
-def read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
-    """Every record of a collection (ids and the ``include`` fields), read ``READ_PAGE`` at a time."""
-    records: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
-    while True:
-        page = collection.get(include=include, limit=READ_PAGE, offset=len(records["ids"]))
-        for field in records:
-            records[field].extend(page[field] or [])
-        if len(page["ids"]) < READ_PAGE:
-            return records
-
-
-def _sentence_metadata(sentence: Sentence) -> dict[str, Any]:
-    return {
-        "doc": sentence.doc,
-        "chunk_id": sentence.chunk_id,
-        "start": sentence.start,
-        "end": sentence.end,
-        "position": sentence.position,
-        "kind": sentence.kind,
-        "block": sentence.block,
-    }
-
-
-def _stored_chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(
-        id=chunk_id,
-        doc=str(meta["doc"]),
-        title=str(meta["title"]),
-        section=str(meta["section"]) or None,
-        text=text,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        index=int(meta["index"]),
-    )
-
-
-def _batches(items: Iterable[int], size: int) -> Iterable[list[int]]:
-    batch: list[int] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

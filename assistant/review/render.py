@@ -7,8 +7,8 @@ import io
 import json
 import textwrap
 
-from assistant.records import Citation
 from assistant.answering.render import source_label
+from assistant.records import Citation
 from assistant.review.judge import FactorFinding, Review
 
 STATUS_LABELS = {"risk": "Risk", "addressed": "Addressed", "not_covered": "Not covered"}

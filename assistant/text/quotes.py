@@ -6,8 +6,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 
-from assistant.records import Citation
-from assistant.records import Chunk, Sentence
+from assistant.records import Chunk, Citation, Sentence
 
 LEANS_ON_PREVIOUS = re.compile(
     r"^(they|it|this|these|those|that|such|however|but|so|also|instead|then|there)\b", re.IGNORECASE

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import hmac
+import ipaddress
 from collections.abc import Callable
 
 from assistant.settings import Settings

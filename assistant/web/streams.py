@@ -14,8 +14,9 @@ from assistant.settings import Settings
 AnswerStream = Callable[[str, Sequence[str]], Iterator["str | Answer"]]
 """Streams an answer: yields the answer text so far (growing), then the final ``Answer`` once.
 
-The extractive stream is the default; a language-model stream (``assistant.generation.generate.stream_answer``)
-can be passed to ``build_app`` instead without touching the chat handler.
+The extractive stream is the default; a language-model stream
+(``assistant.generation.generate.stream_answer``) can be passed to ``build_app`` instead without
+touching the chat handler.
 """
 
 

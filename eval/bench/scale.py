@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.bench.tools import child_env, folder_mb, free_port, memory_mb, run_worker, server_process
 from eval.bench.synthetic import CorpusModel, corpus_size, write_corpus
+from eval.bench.tools import child_env, folder_mb, free_port, memory_mb, run_worker, server_process
 
 
 @dataclass(frozen=True)

@@ -188,8 +188,8 @@ def compare_query_encoders(settings: Any, questions: Sequence[str]) -> dict[str,
     An answer is the same when its text, refusal and every citation's quote and span are; a citation
     score (rounded to 4 decimals) may still differ in its last digit, which is counted apart.
     """
-    from assistant.service import open_assistant
     from assistant.index.embeddings import SentenceEmbeddings
+    from assistant.service import open_assistant
 
     fast = SentenceEmbeddings(settings.embedding_model)
     torch = SentenceEmbeddings(settings.embedding_model, fast_queries=False)

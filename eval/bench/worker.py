@@ -126,7 +126,7 @@ def query(args: argparse.Namespace) -> dict[str, Any]:
     imported = time.perf_counter() - STARTED
     assistant = open_assistant(settings_for(args))
     started = time.perf_counter()
-    assistant.answering.chain()
+    assistant.chain()
     startup = time.perf_counter() - started
     questions = eval_questions()
     started = time.perf_counter()

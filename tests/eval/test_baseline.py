@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from assistant.text.loaders import load_text
 from eval.baseline import BaselinePipeline, section_of, split_corpus
 from eval.metrics import citation_is_valid, split_statements
-from assistant.text.loaders import load_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

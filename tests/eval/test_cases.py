@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.text.loaders import load_text
 from eval.calibration import NUGGET_SAMPLE, SUPPORT_SAMPLE, NuggetSample, SupportSample
 from eval.cases import QUESTIONS_PATH, CaseFileError, load_question_cases, load_yaml
 from eval.metrics import collapse
 from ingest.chunking import chunk_document
-from assistant.text.loaders import load_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from assistant.index.embeddings import EmbeddingCache
+from assistant.text.loaders import load_text
 from eval.cases import load_question_cases
 from eval.gate import ThresholdsError, check_gate, load_thresholds
 from eval.results import PipelineOutput, Summary, summarise
 from eval.scoring import score_outputs
 from ingest.chunking import chunk_document
-from assistant.text.loaders import load_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.chunking import chunk_document
 from assistant.records import Chunk
 from assistant.text.normalise import collapse_whitespace, split_blocks
+from ingest.chunking import chunk_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))

@@ -1,0 +1,22 @@
+"""The index's tuned sizes and times: how much Chroma is asked for at once, and what is remembered."""
+
+WRITE_BATCH = 5000
+"""Records per write: Chroma writes big batches about twice as fast as batches of 500."""
+
+DOCUMENT_LOOKUP_BATCH = 500
+"""Documents named in one metadata lookup (a ``$in`` filter) when their records are deleted or replaced."""
+
+READ_PAGE = 5000
+"""Records per read of a whole collection: one unpaged read of ~50,000 records or more fails in Chroma's
+SQLite ("too many SQL variables")."""
+
+NEAREST_MEMO_SECONDS = 2.0
+"""How long the nearest sentences of a query vector are remembered: the retriever and the answer step
+ask for them within milliseconds of each other, so one search serves both."""
+
+NEAREST_FETCH = 40
+"""A sentence search fetches at least this many, the answer step's ``NEAREST_SENTENCES``, so that the
+retriever's search (fewer) and the answer step's are one."""
+
+SENTENCE_CACHE_SIZE = 20_000
+"""Most sentences (with their vectors, ~1.6 KB each) kept in memory once fetched for an answer."""

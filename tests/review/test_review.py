@@ -1,0 +1,170 @@
+"""The proposal review engine: risks, addressed factors, silences, negation, evidence spans, citations."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from assistant.review.catalogue import load_catalogue
+from assistant.review.cues import Cue, cue_book
+from assistant.review.judge import review_document, review_text
+from assistant.review.reading import read_proposal, split_passages
+from assistant.review.records import Review
+from assistant.review.wording import read_wording
+from assistant.text.loaders import DocumentError
+from tests.conftest import ROOT, FakeEmbeddings
+
+RISKY = """# Shared print service
+
+**Report to:** Executive
+
+The two councils will merge their print rooms into one team. There will be no pilot: all services go live
+at once on 1 April. The business case to follow will set out the savings, which are yet to be quantified.
+"""
+
+SOUND = """# Shared payroll service
+
+A detailed business case has been approved by both councils. It shows baseline costs, one-off
+implementation costs and a payback period of two years, with a sensitivity analysis.
+
+A communications plan is in place, with staff briefings every month and trade union consultation.
+"""
+
+
+def status_of(review: Review, factor_id: str) -> str:
+    return next(finding.status for finding in review.factors if finding.id == factor_id)
+
+
+def finding_of(review: Review, factor_id: str):
+    return next(finding for finding in review.factors if finding.id == factor_id)
+
+
+def test_a_planted_risk_is_found_with_its_sentence(fake_embeddings: FakeEmbeddings) -> None:
+    review = review_text(RISKY, "print.md", fake_embeddings)
+    pilot = finding_of(review, "S04")
+    assert pilot.status == "risk"
+    assert any("no pilot" in item.quote for item in pilot.evidence)
+    assert status_of(review, "F01") == "risk"
+    assert review.questions[0] in {finding.question for finding in review.by_status("risk")}
+
+
+def test_an_addressed_factor_is_found(fake_embeddings: FakeEmbeddings) -> None:
+    review = review_text(SOUND, "payroll.md", fake_embeddings)
+    assert status_of(review, "F01") == "addressed"
+    assert status_of(review, "F14") == "addressed"
+    assert not review.by_status("risk")
+
+
+def test_silence_is_not_covered_and_asked_about(fake_embeddings: FakeEmbeddings) -> None:
+    review = review_text(SOUND, "payroll.md", fake_embeddings)
+    rebrand = finding_of(review, "C07")
+    assert rebrand.status == "not_covered" and rebrand.evidence == []
+    assert 0.5 <= rebrand.confidence <= 1.0
+    assert rebrand.question in review.questions
+    addressed = {finding.question for finding in review.by_status("addressed")}
+    assert not addressed & set(review.questions)
+
+
+def test_every_factor_is_judged_once(fake_embeddings: FakeEmbeddings) -> None:
+    review = review_text(RISKY, "print.md", fake_embeddings)
+    assert [finding.id for finding in review.factors] == [factor.id for factor in load_catalogue().factors]
+    assert all(finding.status in ("risk", "addressed", "not_covered") for finding in review.factors)
+    assert review.sum.label in ("1+1=1½", "1+1=2", "1+1=3") and review.sum.evidence
+
+
+@pytest.mark.parametrize("text", [RISKY, SOUND])
+def test_evidence_spans_quote_the_proposal(fake_embeddings: FakeEmbeddings, text: str) -> None:
+    review = review_text(text, "proposal.md", fake_embeddings)
+    spans = [item for finding in review.factors for item in finding.evidence] + review.sum.evidence
+    assert spans
+    for item in spans:
+        assert " ".join(text[item.start : item.end].split()) == item.quote
+
+
+def test_negation_flips_polarity() -> None:
+    pilot = Cue.read("pilot phase", +1)
+    assert pilot.match(read_wording("There will be no pilot phase before going live."))[1] == -1
+    assert pilot.match(read_wording("A six-month pilot phase comes first."))[1] == +1
+    no_pilot = Cue.read("no pilot", -1)
+    assert no_pilot.match(read_wording("A pilot with two teams comes first."))[1] == +1
+    backlog = Cue.read("backlog", -1)
+    mitigated = read_wording("There is no risk of a backlog because we have an improvement plan.")
+    assert backlog.match(mitigated)[1] == +1
+    assert backlog.match(read_wording("Ravensby has a backlog of 3,100 items."))[1] == -1
+    deferred = Cue.read("full business case", +1)
+    assert deferred.match(read_wording("There is no business case yet."))[1] == -1
+    assert deferred.match(read_wording("The business case will follow."))[1] == -1
+
+
+def test_mitigated_risk_leans_addressed_and_missing_case_is_a_risk(fake_embeddings: FakeEmbeddings) -> None:
+    mitigated = review_text(
+        "There is no risk of disruption during transition because we have a phased transition "
+        "with parallel running, and business as usual will be protected.",
+        "a.txt",
+        fake_embeddings,
+    )
+    assert status_of(mitigated, "F03") == "addressed"
+    missing = review_text(
+        "There is no business case yet and the savings are to be determined.", "b.txt", fake_embeddings
+    )
+    assert status_of(missing, "F01") == "risk"
+
+
+def test_headings_and_labels_are_not_evidence() -> None:
+    text = "# Timetable\n\n## Risks\n\n| --- | --- |\n\nThe councils will agree a joint timetable in May.\n"
+    passages = split_passages(text)
+    assert [passage.text for passage in passages] == ["The councils will agree a joint timetable in May."]
+
+
+def test_cue_embeddings_are_computed_once_per_process(fake_embeddings: FakeEmbeddings) -> None:
+    catalogue = load_catalogue()
+    first = cue_book(catalogue, fake_embeddings)
+    embedded = fake_embeddings.embedded
+    assert cue_book(catalogue, fake_embeddings) is first and fake_embeddings.embedded == embedded
+    review_text(SOUND, "payroll.md", fake_embeddings, catalogue)
+    assert fake_embeddings.embedded - embedded == len(split_passages(SOUND))
+
+
+def test_only_proposal_file_types_are_read() -> None:
+    assert "payroll" in read_proposal(SOUND.encode(), "p.md", 10_000)
+    with pytest.raises(DocumentError, match="unsupported file type .html"):
+        read_proposal(b"<p>hello</p>", "p.html", 10_000)
+
+
+def test_review_cites_the_guidance_and_keeps_the_proposal_private(
+    settings, fake_embeddings: FakeEmbeddings, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    from assistant.service import open_assistant
+
+    assistant = open_assistant(settings, embeddings=fake_embeddings)
+    secret = RISKY.replace("print rooms", "Zanzibarquux print rooms")
+    with caplog.at_level(logging.DEBUG):
+        review = review_document(assistant, secret.encode(), "print.md")
+    finding = finding_of(review, "S04")
+    citation = finding.citations[0]
+    assert citation.doc == "002_8674c1d0b52dbe3c.txt" and citation.quote == "Piloting"
+    raw = (settings.corpus_dir / citation.doc).read_text(encoding="utf-8")
+    assert " ".join(raw[citation.start : citation.end].split()) == citation.quote
+    numbers = [c.n for f in review.factors for c in f.citations]
+    assert len(numbers) == len(set(numbers)) == len(review.factors)
+    assert "Zanzibarquux" not in caplog.text
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"Zanzibarquux" not in path.read_bytes(), path
+
+
+@pytest.mark.model
+def test_real_model_reviews_an_eval_proposal(real_assistant) -> None:
+    path = ROOT / "eval" / "proposals" / "flawed-trading-company.md"
+    review = review_document(real_assistant, path.read_bytes(), path.name)
+    assert status_of(review, "C05") == "risk"
+    assert status_of(review, "F02") == "risk"
+    assert len(review.by_status("risk")) >= 4
+    assert review.sum.label == "1+1=3"
+    text = read_proposal(path.read_bytes(), path.name, 1_000_000)
+    for finding in review.by_status("risk"):
+        assert finding.evidence and finding.citations
+        for item in finding.evidence:
+            assert " ".join(text[item.start : item.end].split()) == item.quote
