@@ -83,6 +83,18 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage as programs see it (``ask --json``'s ``passages``): best first."""
+
+    id: str
+    doc: str
+    title: str
+    section: str | None
+    text: str
+    score: float
+
+
 @dataclass
 class Answer:
     """An answer as the CLI, the web app and the eval see it (the stable JSON contract)."""
@@ -94,8 +106,12 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     generator: str = "extractive"
     verification: dict[str, int] | None = None
+    passages: list[Passage] = field(default_factory=list)
+    """The ranked passages the answer drew from (none for a refusal)."""
     relevance: float = 0.0
     """How well the guidance covers the question (0-1), against the abstention threshold; not in JSON."""
+    signals: tuple[float, ...] = ()
+    """What the relevance was judged on (``assistant.answering.scope.SCOPE_SIGNALS``); not in JSON."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``assistant ask --json``."""
@@ -106,6 +122,7 @@ class Answer:
             "citations": [asdict(citation) for citation in self.citations],
             "timings_ms": {key: round(value, 2) for key, value in self.timings_ms.items()},
             "generator": self.generator,
+            "passages": [asdict(passage) for passage in self.passages],
         }
         if self.verification is not None:
             data["verification"] = self.verification

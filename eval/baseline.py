@@ -26,7 +26,6 @@ CHUNK_OVERLAP = 200
 TOP_K = 4
 
 
-
 def section_spans(doc: str, raw: str) -> list[tuple[int, int, str | None]]:
     """The (start, end, section) spans of the ingest's chunks of a document."""
     return [(chunk.start, chunk.end, chunk.section) for chunk in chunk_document(doc, doc, raw)]
@@ -108,17 +107,21 @@ class BaselinePipeline:
                 documents=[chunk.text for chunk in self.chunks.values()],
             )
 
+    def nearest(self, question: str, k: int) -> list[Chunk]:
+        """The ``k`` chunks nearest to a question, best first."""
+        if not self.chunks:
+            return []
+        vector = self.embeddings.encode([question])[0]
+        hits = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=min(k, len(self.chunks)), include=[]
+        )
+        return [self.chunks[chunk_id] for chunk_id in hits["ids"][0]]
+
     def answer(self, questions: Sequence[str]) -> PipelineOutput:
         """Answer the last question with the ``k`` nearest chunks, joined, each with its ``[n]`` marker."""
         question = questions[-1]
         started = time.perf_counter()
-        found: list[Chunk] = []
-        if self.chunks:
-            vector = self.embeddings.encode([question])[0]
-            hits = self.collection.query(
-                query_embeddings=[vector.tolist()], n_results=min(self.k, len(self.chunks)), include=[]
-            )
-            found = [self.chunks[chunk_id] for chunk_id in hits["ids"][0]]
+        found = self.nearest(question, self.k)
         citations = [
             Citation(
                 n=n,

@@ -29,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-ablation", action="store_true", help="run the hybrid pipeline only (faster)")
     parser.add_argument(
+        "--no-generalisation",
+        action="store_true",
+        help="skip the dev set and leave-one-document-out sections (a few minutes)",
+    )
+    parser.add_argument(
         "--calibrate",
         action="store_true",
         help="recompute the matching thresholds from the labelled samples, print them and stop",
@@ -80,6 +85,12 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         print(render_text(evaluation, report_path))
         print("\nProposal review\n" + format_review_figures(features["review"]))
         print("\nDiscussion prompts\n" + format_discussion_report(features["prompts"]))
+    if not args.no_generalisation:
+        from eval.generalisation import generalisation_report
+
+        print(
+            "\n" + generalisation_report(settings, embeddings), file=sys.stderr if args.json else sys.stdout
+        )
     for failure in feature_failures:
         print(f"  - {failure}", file=sys.stderr if args.json else sys.stdout)
     if not feature_failures:

@@ -89,7 +89,11 @@ def load_thresholds(path: Path = THRESHOLDS_PATH, calibration: Path = CALIBRATIO
     Raises:
         ThresholdsError: when either file is missing, is not TOML or breaks the schema.
     """
-    data = {**_read_toml(calibration), **_read_toml(path)}
+    calibrated = _read_toml(calibration)
+    data = {
+        **{key: calibrated[key] for key in ("nugget_match", "support") if key in calibrated},
+        **_read_toml(path),
+    }
     try:
         return Thresholds.model_validate(data)
     except ValidationError as error:

@@ -6,15 +6,18 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answering.compose import compose_answer
 from assistant.answering.conversation import condense_question
 from assistant.answering.retrieve import GuidanceRetriever
+from assistant.answering.scope import ScopeModel
 from assistant.answering.tuning import NEAREST_SENTENCES
+from assistant.index.adapter import AdaptedEmbeddings
 from assistant.index.lexical import LexicalIndex
-from assistant.index.protocols import Index
-from assistant.records import Answer
+from assistant.index.protocols import Embedder, Index
+from assistant.records import Answer, Passage
 from assistant.settings import Settings
 
 
@@ -24,6 +27,7 @@ def build_answer_chain(
     lexical: LexicalIndex,
     settings: Settings,
     topics: Sequence[str],
+    scope: ScopeModel | None = None,
 ) -> Runnable:
     """The answer chain: ``{"question", "history"}`` in (history: earlier queries), ``Answer`` out."""
 
@@ -53,11 +57,16 @@ def build_answer_chain(
                 passage.metadata["id"]: passage.metadata["rank"] for passage in inputs["passages"]
             },
             lexical=lexical,
-            threshold=settings.abstain_threshold,
+            threshold=settings.refusal_threshold(scope.threshold if scope else None),
             max_points=settings.max_points,
             max_chars=settings.max_answer_chars,
             topics=topics,
             max_items=settings.max_list_items,
+            scope=scope,
+            retrieval_signals=(
+                max((p.metadata["similarity"] for p in inputs["passages"]), default=0.0),
+                margin(retriever.embeddings, inputs["query"]),
+            ),
         )
         done = time.perf_counter()
         return Answer(
@@ -66,6 +75,8 @@ def build_answer_chain(
             abstained=composition.abstained,
             citations=composition.citations,
             relevance=composition.relevance,
+            signals=composition.signals,
+            passages=[] if composition.abstained else [passage_of(p) for p in inputs["passages"]],
             timings_ms={
                 "retrieve": (inputs["retrieved"] - inputs["started"]) * 1000,
                 "answer": (done - inputs["retrieved"]) * 1000,
@@ -74,3 +85,23 @@ def build_answer_chain(
         )
 
     return RunnableLambda(condense) | RunnableLambda(retrieve) | RunnableLambda(compose)
+
+
+def passage_of(document: Document) -> Passage:
+    """A retrieved LangChain document as the answer's record of it."""
+    meta = document.metadata
+    return Passage(
+        meta["id"],
+        meta["doc"],
+        meta["title"],
+        meta["section"],
+        document.page_content,
+        round(meta["score"], 4),
+    )
+
+
+def margin(embeddings: Embedder, query: str) -> float:
+    """The learned adapter's neighbour margin of a query (0 without an adapter)."""
+    if not isinstance(embeddings, AdaptedEmbeddings):
+        return 0.0
+    return embeddings.adapter.margin(embeddings.query_vector(query))

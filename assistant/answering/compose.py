@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.answering.scope import ScopeModel
 from assistant.answering.tuning import (
     KEEP_RATIO,
     LIST_BUDGET,
@@ -56,6 +57,8 @@ class Composition:
     citations: list[Citation]
     abstained: bool
     relevance: float
+    signals: tuple[float, ...] = ()
+    """What the relevance was judged on (``SCOPE_SIGNALS``)."""
 
 
 def asks_for_list(question: str) -> bool:
@@ -208,6 +211,8 @@ def compose_answer(
     max_chars: int,
     topics: Sequence[str] = (),
     max_items: int = 10,
+    scope: ScopeModel | None = None,
+    retrieval_signals: tuple[float, float] = (0.0, 0.0),
 ) -> Composition:
     """Compose a grounded answer from candidate sentences, or refuse.
 
@@ -224,13 +229,18 @@ def compose_answer(
         max_chars: Soft length budget of the quoted text.
         topics: What the guidance covers, for the refusal hint.
         max_items: Most bullets when the answer is a list from the guidance.
+        scope: The learned judge of relevance; without it, ``relevance``.
+        retrieval_signals: The best retrieved passage's cosine to the query, and its neighbour margin
+            (``QueryAdapter.margin``).
     """
     candidates = score_sentences(query, query_vector, sentences, chunks, lexical)
     best = max((candidate.similarity for candidate in candidates), default=0.0)
     names_unknown = any(name not in lexical.idf for name in named_terms(query))
-    score = relevance(best, lexical.unknown_share(content_terms(query)), names_unknown)
+    unknown = lexical.unknown_share(content_terms(query))
+    signals = (best, unknown, float(names_unknown), *retrieval_signals)
+    score = scope.probability(signals) if scope else relevance(best, unknown, names_unknown)
     if not candidates or score < threshold:
-        return Composition(refusal(topics), [], True, score)
+        return Composition(refusal(topics), [], True, score, signals)
 
     listed = best_list(candidates) if asks_for_list(question) else None
     if listed:
@@ -264,7 +274,7 @@ def compose_answer(
         text = "\n\n".join([*lines[:leads], "\n".join(f"- {line}" for line in lines[leads:])])
     else:
         text = _prose(lines, points)
-    return Composition(text, citations, False, score)
+    return Composition(text, citations, False, score, signals)
 
 
 def _prose(lines: list[str], points: list[tuple[Sentence, Candidate]]) -> str:

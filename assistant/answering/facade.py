@@ -13,8 +13,11 @@ from langchain_core.runnables import Runnable
 
 from assistant.answering.chain import build_answer_chain
 from assistant.answering.conversation import condense_question
+from assistant.answering.ranking import Ranker
 from assistant.answering.retrieve import GuidanceRetriever, Mode
+from assistant.answering.scope import ScopeModel
 from assistant.index import embeddings as embedding_models
+from assistant.index.adapter import AdaptedEmbeddings, with_adapter
 from assistant.index.lexical import LexicalIndex
 from assistant.index.protocols import Embedder, Index
 from assistant.index.store import GuidanceIndex, open_client
@@ -42,8 +45,12 @@ class Assistant:
         build or update the index there (``assistant.service.sync_index``).
         """
         self.settings = settings or Settings()
-        self.embeddings = embeddings or embedding_models.SentenceEmbeddings(
-            self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
+        self.embeddings = with_adapter(
+            embeddings
+            or embedding_models.SentenceEmbeddings(
+                self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
+            ),
+            self.settings.query_adapter_path,
         )
         self._index = index
         self._chat_model = chat_model
@@ -86,22 +93,53 @@ class Assistant:
                     embeddings=self.embeddings,
                     k=self.settings.top_k,
                     mode=self.mode,
+                    hubs=self.hubs(),
+                    ranker=self.ranker(),
                 )
                 self._retriever = retriever
                 self._chain = build_answer_chain(
-                    retriever, self.index, lexical, self.settings, self.topics(chunks)
+                    retriever, self.index, lexical, self.settings, self.topics(chunks), self.scope()
                 )
             return self._chain
+
+    def ranker(self) -> Ranker | None:
+        """The learned ranker that goes with the query adapter (None without one: rank fusion)."""
+        path = self.settings.query_adapter_path
+        if not isinstance(self.embeddings, AdaptedEmbeddings) or path is None:
+            return None
+        return Ranker.load(path.with_name("ranker.json"))
+
+    def scope(self) -> ScopeModel | None:
+        """The learned judge of whether the guidance covers a question (None: the similarity rule)."""
+        path = self.settings.query_adapter_path
+        if not isinstance(self.embeddings, AdaptedEmbeddings) or path is None:
+            return None
+        return ScopeModel.load(path.with_name("scope.json"))
+
+    def hubs(self) -> dict[str, float]:
+        """Per chunk, the hubness the learned query adapter measures (empty without an adapter)."""
+        if not isinstance(self.embeddings, AdaptedEmbeddings):
+            return {}
+        ids, vectors = self.index.chunk_vectors()
+        return dict(zip(ids, self.embeddings.adapter.hubness(vectors).tolist(), strict=True))
 
     def topics(self, chunks: Sequence[Any]) -> list[str]:
         """Titles of the indexed documents, for the refusal hint."""
         return list(dict.fromkeys(chunk.title for chunk in chunks))
 
-    def retrieve(self, query: str) -> list[Any]:
-        """The ranked passages (LangChain ``Document`` objects) the answer path would use for a query."""
+    def retrieve(self, query: str, k: int | None = None) -> list[Any]:
+        """The ranked passages (LangChain ``Document`` objects) the answer path would use for a query
+        (``k`` of them; default ``settings.top_k``)."""
         self.chain()
         assert self._retriever is not None
-        return self._retriever.invoke(query)
+        return self._retriever.invoke(query, k=k)
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index over the passages, loaded with the chain."""
+        self.chain()
+        assert self._retriever is not None
+        return self._retriever.lexical
 
     def chunks(self) -> dict[str, Chunk]:
         """Every indexed chunk by id (titles, sections, text), loaded with the chain."""

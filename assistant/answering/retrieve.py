@@ -14,11 +14,13 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.answering.ranking import Ranker, candidate_features
 from assistant.answering.tuning import NEAR_DUPLICATE, RRF_K, SAME_DOCUMENT_DECAY
 from assistant.index.protocols import Embedder, Index
 from assistant.text.terms import content_terms
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Scored = list[tuple[str, float]]
 
 
 def fuse_rankings(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -31,7 +33,11 @@ def fuse_rankings(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]
 
 
 def diversify(
-    candidates: list[tuple[str, float]], texts: dict[str, str], docs: dict[str, str], k: int
+    candidates: list[tuple[str, float]],
+    texts: dict[str, str],
+    docs: dict[str, str],
+    k: int,
+    decay: float = SAME_DOCUMENT_DECAY,
 ) -> list[tuple[str, float]]:
     """Greedy pick of ``k`` passages: skip near-duplicates, damp repeats from one document.
 
@@ -40,6 +46,7 @@ def diversify(
         texts: Chunk id to text, for near-duplicate detection.
         docs: Chunk id to document, for the same-document damping.
         k: How many to keep.
+        decay: Score multiplier per passage already taken from the same document.
     """
     remaining = list(candidates)
     chosen: list[tuple[str, float]] = []
@@ -48,7 +55,7 @@ def diversify(
     while remaining and len(chosen) < k:
         best_index = max(
             range(len(remaining)),
-            key=lambda i: remaining[i][1] * SAME_DOCUMENT_DECAY ** per_doc[docs[remaining[i][0]]],
+            key=lambda i: remaining[i][1] * decay ** per_doc[docs[remaining[i][0]]],
         )
         chunk_id, score = remaining.pop(best_index)
         words = set(texts[chunk_id].lower().split())
@@ -78,35 +85,29 @@ class GuidanceRetriever(BaseRetriever):
     embeddings: Embedder
     k: int = 6
     mode: Mode = "hybrid"
+    ranker: Ranker | None = None
+    """The learned weights of the signals (``assistant train``); None: reciprocal rank fusion."""
+    hubs: dict[str, float] = {}
+    """Per chunk, the hubness the learned query adapter measured (``QueryAdapter.hubness``), taken off
+    its dense similarity when ranking: passages the training questions crowd around lose their pull."""
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[Document]:
         chunks = self.lexical.chunks
-        pool = self.k * 3
-        rankings: list[list[str]] = []
-        similarity: dict[str, float] = defaultdict(float)
-        if self.mode in ("hybrid", "dense"):
-            vector = self.embeddings.query_vector(query)
-            dense = self.index.query_chunks(vector, pool)
-            rankings.append([chunk_id for chunk_id, _ in dense])
-            by_sentence: list[str] = []
-            for _, chunk_id, sim in self.index.query_sentences(vector, pool * 2):
-                similarity[chunk_id] = max(similarity[chunk_id], sim)
-                if chunk_id not in by_sentence:
-                    by_sentence.append(chunk_id)
-            rankings.append(by_sentence)
-            for chunk_id, sim in dense:
-                similarity[chunk_id] = max(similarity[chunk_id], sim)
-        if self.mode in ("hybrid", "lexical") and content_terms(query):
-            rankings.append([chunk_id for chunk_id, _ in self.lexical.search(query, pool)])
-        fused = sorted(fuse_rankings(rankings).items(), key=lambda item: -item[1])
-        fused = [(chunk_id, score) for chunk_id, score in fused if chunk_id in chunks]
+        k = self.k if k is None else k
+        pool = max(k, self.k) * 3
+        if self.ranker is not None and self.mode == "hybrid":
+            (scored, similarity), decay = self._learned(self.ranker, query, pool), 1.0
+        else:
+            (scored, similarity), decay = self._fused(query, pool), SAME_DOCUMENT_DECAY
+        scored = [(chunk_id, score) for chunk_id, score in scored if chunk_id in chunks]
         picked = diversify(
-            fused,
-            {chunk_id: chunks[chunk_id].text for chunk_id, _ in fused},
-            {chunk_id: chunks[chunk_id].doc for chunk_id, _ in fused},
-            self.k,
+            scored,
+            {chunk_id: chunks[chunk_id].text for chunk_id, _ in scored},
+            {chunk_id: chunks[chunk_id].doc for chunk_id, _ in scored},
+            k,
+            decay,
         )
         return [
             Document(
@@ -125,3 +126,33 @@ class GuidanceRetriever(BaseRetriever):
             )
             for rank, (chunk_id, score) in enumerate(picked)
         ]
+
+    def _learned(self, ranker: Ranker, query: str, pool: int) -> tuple[Scored, dict[str, float]]:
+        """Candidates scored by the learned ranker, best first, and their best dense cosines."""
+        vector = self.embeddings.query_vector(query)
+        ids, features, similarity = candidate_features(
+            query, vector, self.index, self.lexical, self.hubs, pool
+        )
+        scores = ranker.score(features).tolist() if ids else []
+        return sorted(zip(ids, scores, strict=True), key=lambda item: -item[1]), similarity
+
+    def _fused(self, query: str, pool: int) -> tuple[Scored, dict[str, float]]:
+        """Candidates by reciprocal rank fusion of the dense, sentence and BM25 rankings, best first."""
+        rankings: list[list[str]] = []
+        similarity: dict[str, float] = defaultdict(float)
+        if self.mode in ("hybrid", "dense"):
+            vector = self.embeddings.query_vector(query)
+            dense = self.index.query_chunks(vector, pool)
+            ranked = sorted(dense, key=lambda item: self.hubs.get(item[0], 0.0) - item[1])
+            rankings.append([chunk_id for chunk_id, _ in ranked])
+            by_sentence: list[str] = []
+            for _, chunk_id, sim in self.index.query_sentences(vector, pool * 2):
+                similarity[chunk_id] = max(similarity[chunk_id], sim)
+                if chunk_id not in by_sentence:
+                    by_sentence.append(chunk_id)
+            rankings.append(by_sentence)
+            for chunk_id, sim in dense:
+                similarity[chunk_id] = max(similarity[chunk_id], sim)
+        if self.mode in ("hybrid", "lexical") and content_terms(query):
+            rankings.append([chunk_id for chunk_id, _ in self.lexical.search(query, pool)])
+        return sorted(fuse_rankings(rankings).items(), key=lambda item: -item[1]), dict(similarity)

@@ -21,6 +21,7 @@ FEATURE_COMMANDS = (
     ("review", "assistant.cli.review", "check a shared-services proposal against the guidance"),
     ("prompts", "assistant.cli.prompts", "discussion prompts for leadership sessions"),
     ("serve", "assistant.cli.serve", "start the browser app"),
+    ("train", "assistant.cli.train", "rebuild the learned models from the training data"),
     ("eval", "eval.command", "measure answers against the gold questions (the CI gate)"),
     ("bench", "eval.bench.command", "benchmark speed, memory and scale"),
 )
@@ -144,31 +145,56 @@ def run_ask(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
         print("Ask a question about shared services and collaboration (empty line or Ctrl-D to stop).")
-    history: list[str] = []
+    conversations: dict[str | None, list[str]] = {}
     failures = 0
+    for line in _lines(interactive):
+        # On a terminal every question follows on from the last; piped lines are independent unless
+        # a line names its conversation: {"conversation": "c1", "question": "..."}.
+        question, conversation = (line, "terminal") if interactive else parse_line(line)
+        history = conversations.setdefault(conversation, []) if conversation is not None else []
+        try:
+            answer_one(question, history)
+        except InputError as error:
+            failures += 1
+            if args.json:
+                failed = {"question": question.strip()[:200], "error": str(error)}
+                print(json.dumps(failed, ensure_ascii=False))
+            else:
+                print(f"error: {error}", file=sys.stderr)
+    return 0 if failures == 0 else EXIT_USAGE
+
+
+def _lines(interactive: bool) -> Any:
+    """The questions typed (until an empty line) or piped (blank lines skipped)."""
     while True:
         if interactive:
             try:
                 line = input("\n> ")
             except EOFError:
-                break
+                return
             if not line.strip():
-                break
+                return
         else:
             line = sys.stdin.readline()
             if not line:
-                break
+                return
             if not line.strip():
                 continue
+        yield line.rstrip("\n")
+
+
+def parse_line(line: str) -> tuple[str, str | None]:
+    """A piped line's question and conversation: a JSON object ``{"conversation", "question"}`` continues
+    that conversation; any other line is a question of its own."""
+    if line.lstrip().startswith("{"):
         try:
-            answer_one(line.rstrip("\n"), history)
-        except InputError as error:
-            failures += 1
-            if args.json:
-                print(json.dumps({"question": line.strip()[:200], "error": str(error)}, ensure_ascii=False))
-            else:
-                print(f"error: {error}", file=sys.stderr)
-    return 0 if failures == 0 else EXIT_USAGE
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            return line, None
+        if isinstance(data, dict) and isinstance(data.get("question"), str):
+            conversation = data.get("conversation")
+            return data["question"], None if conversation is None else str(conversation)
+    return line, None
 
 
 def render(answer: Any) -> str:

@@ -127,7 +127,7 @@ def resolve_theme(assistant: Any, text: str, themes: Sequence[Theme] | None = No
     answer = assistant.ask(request)
     if answer.abstained:
         return ResolvedTheme(None, request, request, NOT_COVERED.format(text=request))
-    threshold = assistant.settings.abstain_threshold
+    threshold = assistant.settings.refusal_threshold()
     places = [(citation.doc, citation.section) for citation in answer.citations]
     places += [
         (passage.metadata["doc"], passage.metadata["section"])

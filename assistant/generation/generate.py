@@ -288,6 +288,7 @@ def final_answer(
         generator=generator_name(settings),
         verification=verification,
         relevance=extract.relevance,
+        passages=extract.passages,
     )
 
 

@@ -47,6 +47,10 @@ class Index(Protocol):
         """Every chunk, without vectors."""
         ...
 
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every chunk's id and vector (rows in the same order)."""
+        ...
+
     def query_chunks(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ``k`` nearest chunks as (chunk id, cosine similarity), best first."""
         ...

@@ -18,7 +18,8 @@ def read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
     while True:
         page = collection.get(include=include, limit=READ_PAGE, offset=len(records["ids"]))
         for field in records:
-            records[field].extend(page[field] or [])
+            values = page[field]
+            records[field].extend([] if values is None else values)
         if len(page["ids"]) < READ_PAGE:
             return records
 

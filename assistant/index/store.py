@@ -182,6 +182,12 @@ class GuidanceIndex:
             self._sentence_counts = counts
         return stored_chunks(records)
 
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every chunk's id and vector (rows in the same order)."""
+        records = read_all(self.chunks, ["embeddings"])
+        vectors = np.asarray(records["embeddings"], dtype=np.float32)
+        return records["ids"], vectors.reshape(len(records["ids"]), -1)
+
     def query_chunks(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest chunks to a query vector, as (chunk id, cosine similarity)."""
         if k <= 0:

@@ -1,0 +1,78 @@
+"""Learned ranking of passages: a linear score over a few signals, its weights fitted by
+``assistant train`` on written questions (``Ranker``); without them, reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.weights import read_weights, write_weights
+from assistant.index.protocols import Index
+from assistant.text.terms import content_terms, named_terms
+
+FEATURES = ("dense", "sentence", "lexical", "heading", "names")
+"""The signals, per candidate passage: its (hub-corrected) cosine to the question; the best cosine of
+one of its sentences; its BM25 score over the best one's; the share of the question's words in its
+document title and section heading; the share of the question's names (acronyms, numbers, proper
+names) it contains."""
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """The weights of the signals (in ``FEATURES`` order)."""
+
+    weights: tuple[float, ...]
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        return features @ np.asarray(self.weights, dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        write_weights(path, FEATURES, weights=list(self.weights))
+
+    @classmethod
+    def load(cls, path: Path | None) -> Ranker | None:
+        """The ranker saved at ``path`` (None when there is none, or for other signals)."""
+        data = read_weights(path, FEATURES)
+        return None if data is None else cls(tuple(float(w) for w in data["weights"]))
+
+
+def candidate_features(
+    query: str,
+    vector: np.ndarray,
+    index: Index,
+    lexical: object,
+    hubs: dict[str, float],
+    pool: int,
+) -> tuple[list[str], np.ndarray, dict[str, float]]:
+    """The candidate passages of a question (the best of each search), their signals, and each one's best
+    dense cosine (chunk or sentence, for the refusal)."""
+    dense = {chunk_id: sim for chunk_id, sim in index.query_chunks(vector, pool)}
+    sentence: dict[str, float] = {}
+    for _, chunk_id, sim in index.query_sentences(vector, pool * 2):
+        sentence[chunk_id] = max(sentence.get(chunk_id, -1.0), sim)
+    found = lexical.search(query, pool) if content_terms(query) else []  # type: ignore[attr-defined]
+    top = found[0][1] if found else 1.0
+    bm25 = {chunk_id: score / top for chunk_id, score in found}
+    chunks = lexical.chunks  # type: ignore[attr-defined]
+    ids = [chunk_id for chunk_id in dict.fromkeys([*dense, *sentence, *bm25]) if chunk_id in chunks]
+    floor_dense = min(dense.values(), default=0.0)
+    floor_sentence = min(sentence.values(), default=0.0)
+    terms = content_terms(query)
+    names = set(named_terms(query))
+    rows = []
+    for chunk_id in ids:
+        chunk = chunks[chunk_id]
+        heading = f"{chunk.title} {chunk.section or ''}"
+        rows.append(
+            (
+                dense.get(chunk_id, floor_dense) - hubs.get(chunk_id, 0.0),
+                sentence.get(chunk_id, floor_sentence),
+                bm25.get(chunk_id, 0.0),
+                lexical.overlap(terms, heading) if terms else 0.0,  # type: ignore[attr-defined]
+                len(names & set(content_terms(chunk.text))) / len(names) if names else 0.0,
+            )
+        )
+    similarity = {i: max(dense.get(i, -1.0), sentence.get(i, -1.0), 0.0) for i in ids}
+    return ids, np.asarray(rows, dtype=np.float32).reshape(len(ids), len(FEATURES)), similarity

@@ -1,0 +1,47 @@
+"""``assistant train``: rebuild every learned artefact from the training data (seeded, a few minutes)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``assistant train`` to its sub-parser."""
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="folder of training YAML files (default: assistant/data/training)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the query adapter (default: assistant/data/models/query_adapter.npz)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Any) -> int:
+    """Train on the corpus the index holds (built first if needed); print what was written."""
+    from assistant.learning.data import TRAINING_DIR, load_training_set
+    from assistant.learning.train import train_refusal, train_retrieval
+    from assistant.service import open_assistant
+    from assistant.settings import LEARNED_ADAPTER, LEARNED_RANKER
+
+    data = load_training_set(args.data or TRAINING_DIR)
+    assistant = open_assistant(settings.model_copy(update={"query_adapter": "none"}))
+    assistant.chain()  # builds or updates the index
+    out = args.out or LEARNED_ADAPTER
+    progress = sys.stderr.isatty()
+    ranker = out.with_name("ranker.json") if args.out else LEARNED_RANKER
+    print(train_retrieval(assistant, data, out, ranker, progress=progress).summary(), flush=True)
+    adapted = open_assistant(
+        settings.model_copy(update={"query_adapter": str(out), "abstain_threshold": 0.0}),
+        index=assistant.index,
+        embeddings=assistant.embeddings,
+    )
+    print(train_refusal(adapted, data, out.with_name("scope.json"), progress=progress))
+    return 0

@@ -1,0 +1,132 @@
+"""The learned query adapter: questions as people word them, moved towards the passages that answer them.
+
+``q' = normalise(q + q·U·V)`` with a low-rank ``U·V`` learned from written questions
+(``assistant train``); passage vectors are the embedding model's own, so the index needs no rebuild.
+Its ``pool`` (the adapted training questions) measures each passage's hubness: how much the training
+questions crowd around it, which the retriever subtracts so that passages nobody wrote questions for
+(a council's own documents) are not pushed aside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.index.protocols import Embedder
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+@dataclass(frozen=True)
+class QueryAdapter:
+    """A low-rank map of question vectors, the training questions it was fitted on, and how it is used."""
+
+    model_name: str
+    u: np.ndarray
+    v: np.ndarray
+    pool: np.ndarray
+    hub_neighbours: int
+    hub_weight: float
+    outside: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    """The adapted out-of-scope training questions."""
+
+    def adapt(self, vectors: np.ndarray) -> np.ndarray:
+        """Adapted, normalised question vectors (one row or a matrix)."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        return normalise(vectors + (vectors @ self.u) @ self.v)
+
+    def hubness(self, passages: np.ndarray) -> np.ndarray:
+        """Per passage: ``hub_weight`` × its mean cosine to its nearest adapted training questions."""
+        if len(passages) == 0 or len(self.pool) == 0:
+            return np.zeros(len(passages), dtype=np.float32)
+        similarity = np.asarray(passages, dtype=np.float32) @ self.pool.T
+        k = min(self.hub_neighbours, similarity.shape[1])
+        nearest = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
+        return self.hub_weight * nearest.mean(axis=1)
+
+    def margin(self, vector: np.ndarray) -> float:
+        """How much nearer an adapted question is to an answerable training question than to an
+        out-of-scope one (a training question itself, cosine 1, is not its own neighbour)."""
+        if len(self.pool) == 0 or len(self.outside) == 0:
+            return 0.0
+        return _nearest(self.pool, vector) - _nearest(self.outside, vector)
+
+    def save(self, path: Path) -> None:
+        """Write the adapter as one ``.npz`` file (the pool as float16: it only ranks)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            path,
+            model_name=np.array(self.model_name),
+            u=self.u.astype(np.float32),
+            v=self.v.astype(np.float32),
+            pool=self.pool.astype(np.float16),
+            outside=self.outside.astype(np.float16),
+            hub=np.array([self.hub_neighbours, self.hub_weight], dtype=np.float32),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> QueryAdapter | None:
+        """The adapter saved at ``path``, or None when there is none."""
+        if not path.is_file():
+            return None
+        with np.load(path) as data:
+            return cls(
+                model_name=str(data["model_name"]),
+                u=data["u"].astype(np.float32),
+                v=data["v"].astype(np.float32),
+                pool=data["pool"].astype(np.float32),
+                hub_neighbours=int(data["hub"][0]),
+                hub_weight=float(data["hub"][1]),
+                outside=data["outside"].astype(np.float32)
+                if "outside" in data
+                else np.zeros((0, 0), np.float32),
+            )
+
+
+def _nearest(pool: np.ndarray, vector: np.ndarray) -> float:
+    similarity = pool @ np.asarray(vector, dtype=np.float32)
+    similarity = similarity[similarity < SELF]
+    return float(similarity.max()) if len(similarity) else 0.0
+
+
+SELF = 0.9999
+"""A cosine this high is the question itself (in training), not a neighbour."""
+
+
+class AdaptedEmbeddings:
+    """An ``Embedder`` whose questions go through the adapter; passages are embedded as the model does."""
+
+    def __init__(self, base: Embedder, adapter: QueryAdapter) -> None:
+        self.base = base
+        self.adapter = adapter
+        self.model_name = base.model_name
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        """Passages (and anything but questions): the model's own vectors."""
+        return self.base.encode(texts, show_progress=show_progress)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """A question's adapted vector."""
+        return self.adapter.adapt(self.base.query_vector(text))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain's interface: passages."""
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain's interface: a question."""
+        return self.query_vector(text).tolist()
+
+
+def with_adapter(embeddings: Embedder, path: Path | None) -> Embedder:
+    """``embeddings`` with the adapter at ``path`` when one was trained for this model; else unchanged."""
+    adapter = QueryAdapter.load(path) if path else None
+    if adapter is None or adapter.model_name != embeddings.model_name:
+        return embeddings
+    return AdaptedEmbeddings(embeddings, adapter)

@@ -1,0 +1,145 @@
+"""Training the query adapter from written questions (``assistant train``), seeded and reproducible.
+
+Each training question names the passages that answer it (the chunks holding its quotes); each
+document's own sentences and headings are added as questions for their passage, so that every document,
+also one nobody wrote questions for, keeps its place. The loss is a softmax over all passages of the
+corpus; the adapter is low-rank and held near the identity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assistant.index.adapter import QueryAdapter
+from assistant.index.protocols import Embedder
+from assistant.learning import tuning
+from assistant.learning.data import TrainingQuestion
+from assistant.records import Chunk, Sentence
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A question's text (as the retriever sees it) and the indices of the passages that answer it."""
+
+    text: str
+    passages: frozenset[int]
+    doc: str
+
+
+def question_text(question: TrainingQuestion, condense: Callable[[str, list[str]], str]) -> str:
+    """What the retriever is asked: a follow-up condensed with the question before it."""
+    return condense(question.q, [question.context]) if question.context else question.q
+
+
+def examples(
+    questions: Sequence[TrainingQuestion],
+    chunks: Sequence[Chunk],
+    condense: Callable[[str, list[str]], str],
+) -> list[Example]:
+    """Questions with the chunks that hold their quotes (those whose quotes are in no chunk are left out)."""
+    texts = [_collapse(chunk.text) for chunk in chunks]
+    found = []
+    for question in questions:
+        heads = [_collapse(quote)[:50] for quote in question.quotes]
+        passages = frozenset(
+            i
+            for i, chunk in enumerate(chunks)
+            if chunk.doc.startswith(question.doc) and any(head in texts[i] for head in heads)
+        )
+        if passages:
+            found.append(Example(question_text(question, condense), passages, question.doc))
+    return found
+
+
+def self_supervised(chunks: Sequence[Chunk], sentences: Sequence[Sentence]) -> list[tuple[int, str]]:
+    """(passage index, text): every long enough sentence of a passage, and its section heading."""
+    where = {chunk.id: i for i, chunk in enumerate(chunks)}
+    pairs = [
+        (where[s.chunk_id], s.text)
+        for s in sentences
+        if s.chunk_id in where and len(s.text.split()) >= tuning.MIN_QUOTE_WORDS
+    ]
+    pairs += [(i, chunk.section) for i, chunk in enumerate(chunks) if chunk.section]
+    return pairs
+
+
+def fit_adapter(
+    questions: np.ndarray,
+    targets: Sequence[frozenset[int]],
+    passages: np.ndarray,
+    model_name: str,
+    progress: Callable[[int], None] | None = None,
+) -> QueryAdapter:
+    """Fit ``U·V`` so that each question's softmax over all passages puts its weight on its targets.
+
+    Args:
+        questions: Question vectors (the model's own), one row per target set.
+        targets: The passage indices that answer each question.
+        passages: Every passage's vector.
+        model_name: The embedding model the vectors come from.
+        progress: Called with 1 after each epoch.
+    """
+    import torch
+
+    torch.manual_seed(tuning.SEED)
+    generator = torch.Generator().manual_seed(tuning.SEED)
+    x = torch.tensor(questions, dtype=torch.float32)
+    c = torch.tensor(passages, dtype=torch.float32)
+    target = torch.zeros(len(x), len(c))
+    for row, indices in enumerate(targets):
+        for index in indices:
+            target[row, index] = 1.0 / len(indices)
+    dim = x.shape[1]
+    u = (torch.randn(dim, tuning.ADAPTER_RANK, generator=generator) * 0.01).requires_grad_()
+    v = torch.zeros(tuning.ADAPTER_RANK, dim, requires_grad=True)
+    optimiser = torch.optim.Adam([u, v], lr=tuning.ADAPTER_LEARNING_RATE)
+    for _ in range(tuning.ADAPTER_EPOCHS):
+        order = torch.randperm(len(x), generator=generator)
+        for start in range(0, len(x), tuning.ADAPTER_BATCH):
+            batch = order[start : start + tuning.ADAPTER_BATCH]
+            adapted = torch.nn.functional.normalize(x[batch] + x[batch] @ u @ v, dim=1)
+            log_p = torch.log_softmax(adapted @ c.T / tuning.TEMPERATURE, dim=1)
+            loss = -(target[batch] * log_p).sum(1).mean() + tuning.ADAPTER_DECAY * ((u @ v) ** 2).sum()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        if progress:
+            progress(1)
+    return QueryAdapter(
+        model_name=model_name,
+        u=u.detach().numpy(),
+        v=v.detach().numpy(),
+        pool=np.zeros((0, dim), dtype=np.float32),
+        hub_neighbours=tuning.HUB_NEIGHBOURS,
+        hub_weight=tuning.HUB_WEIGHT,
+    )
+
+
+def train_adapter(
+    found: Sequence[Example],
+    pairs: Sequence[tuple[int, str]],
+    passages: np.ndarray,
+    embedder: Embedder,
+    progress: Callable[[int], None] | None = None,
+    outside: Sequence[str] = (),
+) -> QueryAdapter:
+    """The adapter from written questions plus the self-supervised pairs, with its pools: the adapted
+    training questions (for hubness and the neighbour margin) and the adapted ``outside`` ones
+    (out-of-scope questions, for the margin)."""
+    question_vectors = embedder.encode([example.text for example in found])
+    pair_vectors = embedder.encode([text for _, text in pairs])
+    vectors = np.vstack([question_vectors, pair_vectors])
+    targets = [example.passages for example in found] + [frozenset([index]) for index, _ in pairs]
+    adapter = fit_adapter(vectors, targets, passages, embedder.model_name, progress)
+    outside_vectors = (
+        adapter.adapt(embedder.encode(list(outside))) if outside else np.zeros((0, vectors.shape[1]))
+    )
+    return replace(adapter, pool=adapter.adapt(question_vectors), outside=outside_vectors.astype(np.float32))

@@ -1,0 +1,129 @@
+"""``assistant train``'s work: every learned artefact rebuilt from the training data, seeded."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.conversation import condense_question
+from assistant.answering.facade import Assistant
+from assistant.answering.ranking import candidate_features
+from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
+from assistant.learning import tuning
+from assistant.learning.data import TrainingSet
+from assistant.learning.ranking import Group, fit_ranker, hits_at
+from assistant.learning.retriever import Example, examples, self_supervised, train_adapter
+from assistant.learning.scope import train_scope
+from assistant.records import Chunk
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What was trained, on how much, and in how long."""
+
+    questions: int
+    self_supervised: int
+    passages: int
+    seconds: float
+    path: Path
+    hits_at_2: float
+    """Share of questions with an answering passage in the top 2, on cross-fitted signals."""
+
+    def summary(self) -> str:
+        return (
+            f"retrieval: {self.questions} written questions and {self.self_supervised} sentences and "
+            f"headings for {self.passages} passages; an answering passage in the top 2 for "
+            f"{self.hits_at_2:.1%} of questions (cross-fitted); {self.seconds:.0f} s → {self.path.parent}"
+        )
+
+
+def train_retrieval(
+    assistant: Assistant, data: TrainingSet, adapter_path: Path, ranker_path: Path, progress: bool = True
+) -> TrainingReport:
+    """Train the query adapter and the ranker on the index ``assistant`` reads (it must not adapt its
+    questions): the adapter on every question, the ranker on signals from adapters cross-fitted without
+    the question they score."""
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    assistant.chain()
+    chunks = assistant.index.load_chunks()
+    ids, vectors = assistant.index.chunk_vectors()
+    order = {chunk_id: row for row, chunk_id in enumerate(ids)}
+    passages = vectors[[order[chunk.id] for chunk in chunks]]
+    found = examples(data.questions, chunks, condense_question)
+    pairs = self_supervised(chunks, assistant.index.sentences_of([chunk.id for chunk in chunks]))
+    rows = list(range(len(found)))
+    random.Random(tuning.SEED).shuffle(rows)
+    folds = [rows[fold :: tuning.FOLDS] for fold in range(tuning.FOLDS)]
+    steps = tuning.ADAPTER_EPOCHS * (tuning.FOLDS + 1) + tuning.RANKER_EPOCHS
+    with tqdm(total=steps, desc="training retrieval", disable=not progress) as bar:
+        groups = []
+        for held in folds:
+            kept = set(held)
+            fold_adapter = train_adapter(
+                [found[i] for i in rows if i not in kept], pairs, passages, assistant.embeddings, bar.update
+            )
+            groups += _signals(assistant, fold_adapter, [found[i] for i in held], chunks, vectors, ids)
+        ranker = fit_ranker(groups, bar.update)
+        outside = [question.q for question in data.out_of_scope]
+        adapter = train_adapter(found, pairs, passages, assistant.embeddings, bar.update, outside)
+    adapter.save(adapter_path)
+    ranker.save(ranker_path)
+    return TrainingReport(
+        len(found),
+        len(pairs),
+        len(chunks),
+        time.perf_counter() - started,
+        adapter_path,
+        hits_at(groups, ranker, 2),
+    )
+
+
+def _signals(
+    assistant: Assistant,
+    adapter: QueryAdapter,
+    held: list[Example],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    ids: list[str],
+) -> list[Group]:
+    """Each held-out question's candidates, their signals under ``adapter``, and which answer it."""
+    embeddings = AdaptedEmbeddings(assistant.embeddings, adapter)
+    hubs = dict(zip(ids, adapter.hubness(vectors).tolist(), strict=True))
+    position = {chunk.id: i for i, chunk in enumerate(chunks)}
+    pool = assistant.settings.top_k * 3
+    groups = []
+    for example in held:
+        vector = embeddings.query_vector(example.text)
+        candidates, features, _ = candidate_features(
+            example.text, vector, assistant.index, assistant.lexical, hubs, pool
+        )
+        answers = np.array([position[chunk_id] in example.passages for chunk_id in candidates])
+        groups.append((features, answers))
+    return groups
+
+
+def train_refusal(assistant: Assistant, data: TrainingSet, out: Path, progress: bool = True) -> str:
+    """Fit the scope model on the signals ``assistant`` (with the new adapter and ranker) gives the
+    training questions, answerable and out-of-scope; write it to ``out``; say how well it does."""
+    from tqdm import tqdm
+
+    def signals(question: str, history: list[str]) -> tuple[float, ...]:
+        return assistant.ask(question, history).signals
+
+    answerable = [
+        signals(q.q, [q.context] if q.context else [])
+        for q in tqdm(data.questions, desc="signals of answerable questions", disable=not progress)
+    ]
+    out_of_scope = [
+        signals(q.q, [])
+        for q in tqdm(data.out_of_scope, desc="signals of out-of-scope ones", disable=not progress)
+    ]
+    model, summary = train_scope(answerable, out_of_scope)
+    model.save(out)
+    return summary

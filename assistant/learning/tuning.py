@@ -1,0 +1,40 @@
+"""Settings of the learned models: fixed before training, the same for every run (seeded)."""
+
+SEED = 0
+
+ADAPTER_RANK = 32
+"""Rank of the query adapter ``q + q·U·V``: small, so it learns a few directions of meaning, not the
+corpus."""
+
+ADAPTER_DECAY = 1e-2
+"""Weight of the penalty on ``|U·V|²``: keeps the adapted question near the model's own vector."""
+
+ADAPTER_EPOCHS = 30
+ADAPTER_BATCH = 128
+ADAPTER_LEARNING_RATE = 2e-3
+
+TEMPERATURE = 0.05
+"""Softmax temperature of the contrastive loss over all passages."""
+
+SELF_SUPERVISED_WEIGHT = 1.0
+"""Weight of each document's own sentences and headings as questions for their passage: every document,
+also one nobody wrote questions for, keeps its place in the adapted space."""
+
+HUB_NEIGHBOURS = 10
+HUB_WEIGHT = 0.5
+"""Hubness correction (cross-domain similarity local scaling): a passage's score is its cosine less
+``HUB_WEIGHT`` times its mean cosine to its ``HUB_NEIGHBOURS`` nearest training questions. Passages the
+training questions crowd around lose their pull; a new document's passages are not pushed aside."""
+
+MIN_QUOTE_WORDS = 5
+"""Self-supervised questions: sentences of at least this many words (and every section heading)."""
+
+FOLDS = 5
+"""The adapter is cross-fitted over this many folds of the questions to give the ranker honest signals."""
+
+RANKER_EPOCHS = 200
+RANKER_DECAY = 1e-3
+"""Full-batch steps and L2 weight of the ranker (five weights: nothing to overfit)."""
+
+SCOPE_DECAY = 1e-2
+"""L2 weight of the scope model's logistic regression."""

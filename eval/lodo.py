@@ -1,0 +1,91 @@
+"""Leave one document out: a council's own documents must not get worse. For each document, the query
+adapter is trained without that document's questions (its text still gives its self-supervised pairs,
+as a council's new document would after ``assistant train``), and its questions are retrieved with the
+learned models and without them (the untuned model, rank fusion)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.answering.conversation import condense_question
+from assistant.answering.ranking import Ranker
+from assistant.answering.retrieve import GuidanceRetriever
+from assistant.index.adapter import AdaptedEmbeddings
+from assistant.learning.data import TrainingSet
+from assistant.learning.retriever import Example, examples, self_supervised, train_adapter
+
+KS = (1, 2, 4, 8)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """One held-out document: its questions' hits@k untuned and learned."""
+
+    doc: str
+    questions: int
+    untuned: dict[int, float]
+    learned: dict[int, float]
+
+    @property
+    def no_worse(self) -> bool:
+        return all(self.learned[k] >= self.untuned[k] - 1e-9 for k in KS)
+
+
+def _hits(
+    retriever: GuidanceRetriever, held: Sequence[Example], position: dict[str, int]
+) -> dict[int, float]:
+    found = {k: 0 for k in KS}
+    for example in held:
+        ranked = [position[doc.metadata["id"]] for doc in retriever.invoke(example.text, k=max(KS))]
+        for k in KS:
+            found[k] += any(index in example.passages for index in ranked[:k])
+    return {k: round(found[k] / len(held), 3) for k in KS}
+
+
+def leave_one_document_out(untuned: Any, data: TrainingSet, ranker: Ranker | None) -> list[DocumentResult]:
+    """Per document prefix, hits@k of its questions untuned and with an adapter trained without them.
+
+    Args:
+        untuned: An ``Assistant`` without the learned models (``query_adapter="none"``).
+        data: The training set.
+        ranker: The shipped ranker's weights (five, fitted on every document's cross-fitted signals).
+    """
+    untuned.chain()
+    chunks = untuned.index.load_chunks()
+    ids, vectors = untuned.index.chunk_vectors()
+    order = {chunk_id: row for row, chunk_id in enumerate(ids)}
+    passages = vectors[[order[chunk.id] for chunk in chunks]]
+    position = {chunk.id: i for i, chunk in enumerate(chunks)}
+    pairs = self_supervised(chunks, untuned.index.sentences_of([chunk.id for chunk in chunks]))
+    found = examples(data.questions, chunks, condense_question)
+    base = GuidanceRetriever(
+        index=untuned.index, lexical=untuned.lexical, embeddings=untuned.embeddings, k=untuned.settings.top_k
+    )
+    results = []
+    for doc in sorted({example.doc for example in found}):
+        held = [example for example in found if example.doc == doc]
+        adapter = train_adapter([e for e in found if e.doc != doc], pairs, passages, untuned.embeddings)
+        learned = GuidanceRetriever(
+            index=untuned.index,
+            lexical=untuned.lexical,
+            embeddings=AdaptedEmbeddings(untuned.embeddings, adapter),
+            k=untuned.settings.top_k,
+            hubs=dict(zip(ids, adapter.hubness(vectors).tolist(), strict=True)),
+            ranker=ranker,
+        )
+        results.append(
+            DocumentResult(doc, len(held), _hits(base, held, position), _hits(learned, held, position))
+        )
+    return results
+
+
+def render_lodo(results: Sequence[DocumentResult]) -> str:
+    """One row per held-out document."""
+    head = "leave one document out   questions  " + "  ".join(f"@{k} untuned → learned" for k in KS)
+    lines = [head]
+    for r in results:
+        cells = "  ".join(f"{r.untuned[k]:>10.3f} → {r.learned[k]:<7.3f}" for k in KS)
+        lines.append(f"{r.doc:<24} {r.questions:>9}  {cells}  {'ok' if r.no_worse else 'WORSE'}")
+    return "\n".join(lines)

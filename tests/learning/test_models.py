@@ -1,0 +1,90 @@
+"""The learned models: seeded and reproducible, they learn what their data says, and they load only
+for the embedding model they were trained for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter, normalise, with_adapter
+from assistant.learning.ranking import fit_ranker, hits_at
+from assistant.learning.refusal import best_threshold
+from assistant.learning.retriever import fit_adapter
+from assistant.learning.scope import train_scope
+from tests.conftest import FakeEmbeddings
+
+
+def _rotated_questions(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[frozenset[int]]]:
+    """Passages, and questions that are their passages seen through a fixed mixing of the dimensions
+    (as people's words are the guidance's ideas in other terms)."""
+    rng = np.random.default_rng(seed)
+    passages = normalise(rng.normal(size=(12, 16)).astype(np.float32))
+    mixing = np.eye(16, dtype=np.float32) + 0.9 * rng.normal(size=(16, 16)).astype(np.float32)
+    rows = [i % 12 for i in range(96)]
+    questions = normalise(passages[rows] @ mixing + 0.05 * rng.normal(size=(96, 16)).astype(np.float32))
+    return passages, questions, [frozenset([row]) for row in rows]
+
+
+def _top1(questions: np.ndarray, passages: np.ndarray, targets: list[frozenset[int]]) -> float:
+    best = np.argmax(questions @ passages.T, axis=1)
+    return float(np.mean([best[i] in targets[i] for i in range(len(targets))]))
+
+
+def test_the_adapter_learns_to_map_questions_to_their_passages_and_is_reproducible() -> None:
+    passages, questions, targets = _rotated_questions()
+    first = fit_adapter(questions, targets, passages, "fake")
+    second = fit_adapter(questions, targets, passages, "fake")
+    assert np.array_equal(first.u, second.u) and np.array_equal(first.v, second.v)
+    assert _top1(first.adapt(questions), passages, targets) > _top1(questions, passages, targets) + 0.2
+
+
+def test_hubness_is_highest_for_the_passage_questions_crowd_around(tmp_path: Path) -> None:
+    passages = normalise(np.eye(4, dtype=np.float32))
+    pool = normalise(np.array([[1, 0.1, 0, 0]] * 5 + [[0, 0, 1, 0.2]], dtype=np.float32))
+    dim = 4
+    adapter = QueryAdapter(
+        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), pool, 3, 0.5
+    )
+    hubness = adapter.hubness(passages)
+    assert int(np.argmax(hubness)) == 0 and hubness[1] < hubness[0]
+    adapter.save(tmp_path / "adapter.npz")
+    loaded = QueryAdapter.load(tmp_path / "adapter.npz")
+    assert loaded is not None and np.allclose(loaded.hubness(passages), hubness, atol=1e-3)
+
+
+def test_an_adapter_is_used_only_with_the_model_it_was_trained_for(tmp_path: Path) -> None:
+    dim = FakeEmbeddings().dimensions
+    adapter = QueryAdapter(
+        "fake", np.zeros((dim, 2), np.float32), np.zeros((2, dim), np.float32), np.zeros((0, dim)), 3, 0.5
+    )
+    adapter.save(tmp_path / "mine.npz")
+    assert isinstance(with_adapter(FakeEmbeddings(), tmp_path / "mine.npz"), AdaptedEmbeddings)
+    other = FakeEmbeddings()
+    other.model_name = "another-model"
+    assert with_adapter(other, tmp_path / "mine.npz") is other
+    assert with_adapter(other, tmp_path / "missing.npz") is other
+    assert with_adapter(other, None) is other
+
+
+def test_the_ranker_learns_which_signal_finds_the_answer() -> None:
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(60):
+        features = rng.normal(size=(10, 5)).astype(np.float32)
+        answer = np.zeros(10, dtype=bool)
+        answer[int(np.argmax(features[:, 2]))] = True  # only the third signal tells
+        groups.append((features, answer))
+    ranker = fit_ranker(groups)
+    assert int(np.argmax(np.abs(ranker.weights))) == 2
+    assert hits_at(groups, ranker, 1) > 0.9
+    assert ranker == fit_ranker(groups)
+
+
+def test_the_refusal_threshold_separates_the_two_kinds_and_the_scope_model_learns_it() -> None:
+    assert best_threshold([0.6, 0.7, 0.8], [0.1, 0.2, 0.3]) == 0.45
+    answerable = [(0.6 + 0.01 * i, 0.0, 0.0, 0.5, 0.1) for i in range(30)]
+    out_of_scope = [(0.2 + 0.01 * i, 0.5, 1.0, 0.2, -0.1) for i in range(30)]
+    model, summary = train_scope(answerable, out_of_scope)
+    assert model.probability(answerable[0]) >= model.threshold > model.probability(out_of_scope[-1])
+    assert "100.0% of answerable" in summary

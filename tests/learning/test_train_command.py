@@ -1,0 +1,29 @@
+"""``assistant train`` rebuilds the learned models from the data, the same bytes every run (seeded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.cli.main import main
+from tests.conftest import FakeEmbeddings
+
+
+def train_into(folder: Path, monkeypatch: pytest.MonkeyPatch, settings: Any) -> dict[str, bytes]:
+    monkeypatch.setattr("assistant.index.embeddings.SentenceEmbeddings", lambda *a, **k: FakeEmbeddings())
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(settings.corpus_dir))
+    folder.mkdir()
+    assert main(["train", "--out", str(folder / "query_adapter.npz")]) == 0
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_train_writes_the_three_models_and_is_reproducible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = train_into(tmp_path / "first", monkeypatch, settings)
+    out = capsys.readouterr().out
+    assert set(first) == {"query_adapter.npz", "ranker.json", "scope.json"}
+    assert "written questions" in out and "out-of-scope" in out
+    assert train_into(tmp_path / "second", monkeypatch, settings) == first
