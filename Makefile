@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: setup run ask ingest test eval lint clean
+.PHONY: setup run ask ingest train test eval lint clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ ask: setup
 
 ingest: setup
 	$(PY) -m assistant ingest
+
+# Rebuild the learned models (assistant/data/models/) from assistant/data/training/: seeded, ~2 minutes.
+train: setup
+	$(PY) -m assistant train
 
 test: $(TEST_STAMP)
 	$(PY) -m pytest
