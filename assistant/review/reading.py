@@ -48,18 +48,36 @@ def split_passages(text: str) -> list[Passage]:
     """The proposal's sentences that can carry evidence, with their spans in ``text``.
 
     Headings, Markdown rules, fragments shorter than ``MIN_PASSAGE_WORDS`` words and sentences written to
-    a language model (``assistant.text.injection``) are left out.
+    a language model (``assistant.text.injection``) are left out. A Markdown heading directly followed by
+    its text (no blank line between) is only a heading on its own line: the text under it is judged.
     """
     passages: list[Passage] = []
     for block in split_blocks(text):
-        if block.kind == "heading" or MARKDOWN_NOISE.match(block.text):
+        if block.kind == "heading":
             continue
-        for start, end in split_sentences(text, block.start, block.end):
-            sentence = " ".join(text[start:end].split())
-            if (
-                len(WORD.findall(sentence)) >= MIN_PASSAGE_WORDS
-                and not MARKDOWN_NOISE.match(sentence)
-                and not is_directed_at_model(sentence)
-            ):
-                passages.append(Passage(sentence, start, end))
+        for start, end in _body_spans(text, block.start, block.end):
+            for first, last in split_sentences(text, start, end):
+                sentence = " ".join(text[first:last].split())
+                if (
+                    len(WORD.findall(sentence)) >= MIN_PASSAGE_WORDS
+                    and not MARKDOWN_NOISE.match(sentence)
+                    and not is_directed_at_model(sentence)
+                ):
+                    passages.append(Passage(sentence, first, last))
     return passages
+
+
+def _body_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a block's lines that are not Markdown noise (headings, rules, labels), runs of
+    neighbouring lines kept together."""
+    spans: list[tuple[int, int]] = []
+    position = start
+    for line in text[start:end].splitlines(keepends=True):
+        line_end = position + len(line)
+        if not MARKDOWN_NOISE.match(line.strip()):
+            if spans and spans[-1][1] == position:
+                spans[-1] = (spans[-1][0], line_end)
+            else:
+                spans.append((position, line_end))
+        position = line_end
+    return [(first, last) for first, last in spans if text[first:last].strip()]
