@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import Runnable
@@ -102,19 +103,18 @@ class Assistant:
                 )
             return self._chain
 
+    def learned_file(self, name: str) -> Path | None:
+        """A learned model saved beside the query adapter in use (None without an adapter)."""
+        path = self.settings.query_adapter_path
+        return path.with_name(name) if path and isinstance(self.embeddings, AdaptedEmbeddings) else None
+
     def ranker(self) -> Ranker | None:
         """The learned ranker that goes with the query adapter (None without one: rank fusion)."""
-        path = self.settings.query_adapter_path
-        if not isinstance(self.embeddings, AdaptedEmbeddings) or path is None:
-            return None
-        return Ranker.load(path.with_name("ranker.json"))
+        return Ranker.load(self.learned_file("ranker.json"))
 
     def scope(self) -> ScopeModel | None:
         """The learned judge of whether the guidance covers a question (None: the similarity rule)."""
-        path = self.settings.query_adapter_path
-        if not isinstance(self.embeddings, AdaptedEmbeddings) or path is None:
-            return None
-        return ScopeModel.load(path.with_name("scope.json"))
+        return ScopeModel.load(self.learned_file("scope.json"))
 
     def hubs(self) -> dict[str, float]:
         """Per chunk, the hubness the learned query adapter measures (empty without an adapter)."""

@@ -10,7 +10,6 @@ import numpy as np
 
 from assistant.answering.scope import SCOPE_SIGNALS, ScopeModel
 from assistant.learning import tuning
-from assistant.learning.refusal import best_threshold
 
 
 def fit_logistic(signals: np.ndarray, labels: np.ndarray) -> ScopeModel:
@@ -53,3 +52,18 @@ def train_scope(
         f"{np.mean(negative < threshold):.1%} of out-of-scope training questions (5-fold cross-validated)"
     )
     return ScopeModel(model.weights, model.bias, threshold), summary
+
+
+def best_threshold(answered: Sequence[float], refused: Sequence[float]) -> float:
+    """The threshold maximising Youden's J (share answered + share refused - 1): the midpoint between
+    the two relevances where it is best, so neither side sits on the edge."""
+    values = sorted(set(answered) | set(refused))
+    best, best_j = 0.0, -1.0
+    for low, high in zip(values, values[1:], strict=False):
+        threshold = (low + high) / 2
+        j = sum(r >= threshold for r in answered) / len(answered) + sum(r < threshold for r in refused) / len(
+            refused
+        )
+        if j > best_j:
+            best, best_j = threshold, j
+    return round(best, 4)

@@ -9,9 +9,8 @@ import numpy as np
 
 from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter, normalise, with_adapter
 from assistant.learning.ranking import fit_ranker, hits_at
-from assistant.learning.refusal import best_threshold
 from assistant.learning.retriever import fit_adapter
-from assistant.learning.scope import train_scope
+from assistant.learning.scope import best_threshold, train_scope
 from tests.conftest import FakeEmbeddings
 
 

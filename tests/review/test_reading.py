@@ -33,5 +33,8 @@ def test_text_right_under_a_markdown_heading_is_judged() -> None:
 
 
 def test_headings_rules_and_labels_are_still_not_judged() -> None:
-    text = "## Costs and savings\n| --- | --- |\n**Author:** J Smith\nThe shared team will save £200,000 a year.\n"
+    text = (
+        "## Costs and savings\n| --- | --- |\n**Author:** J Smith\n"
+        "The shared team will save £200,000 a year.\n"
+    )
     assert [p.text for p in split_passages(text)] == ["The shared team will save £200,000 a year."]
