@@ -35,8 +35,8 @@ def record_feedback(
     path = settings.feedback_log
     with _feedback_lock:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        with path.open("ab", buffering=0) as log:  # the whole line in one write: readers never see half
+            log.write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
     return entry
 
 

@@ -185,7 +185,9 @@ def test_follow_up_feedback_and_export(page: Any, app_url: str, real_settings: S
     last_answer = page.locator("#chat .message-row.bot-row").last
     last_answer.locator('button[aria-label="Like"]').click()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) == before):
+    while time.monotonic() < deadline and (
+        not log.exists() or len(log.read_text().splitlines()) == before or not log.read_text().endswith("\n")
+    ):
         time.sleep(0.1)
     entry = json.loads(log.read_text().splitlines()[-1])
     assert entry["rating"] == "up" and entry["question"] == "and how do we avoid that?"
