@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from assistant.web import render
 from assistant.web.handlers import PROMPT_COUNTS, Handlers
-from assistant.web.tabs.buttons import download_button
+from assistant.web.tabs.buttons import action_row
 
 
 def build_prompts_tab(handlers: Handlers) -> None:
@@ -33,13 +32,11 @@ def build_prompts_tab(handlers: Handlers) -> None:
                 label="Number of prompts",
                 scale=2,
             )
-        with gr.Row():
-            prompts_button = gr.Button(
-                "Build prompts", variant="primary", elem_id="prompts-button", scale=0, min_width=200
-            )
-            handout_md = download_button("Download handout (.md)", "handout-md")
-            handout_docx = download_button("Download handout (.docx)", "handout-docx")
-        result = gr.HTML(render.notice_html("The prompts appear here."), elem_id="prompts-result")
+        prompts_button, handout_md, handout_docx, result = action_row(
+            ("Build prompts", "prompts-button"),
+            (("Download handout (.md)", "handout-md"), ("Download handout (.docx)", "handout-docx")),
+            ("The prompts appear here.", "prompts-result"),
+        )
     prompts_button.click(
         handlers.make_prompts, [theme, count], [result, handout_md, handout_docx], api_visibility="private"
     )

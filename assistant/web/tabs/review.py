@@ -5,9 +5,8 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.settings import Settings
-from assistant.web import render
 from assistant.web.handlers import Handlers
-from assistant.web.tabs.buttons import download_button
+from assistant.web.tabs.buttons import action_row
 
 PROPOSAL_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 """File types a proposal can be uploaded as."""
@@ -35,13 +34,11 @@ def build_review_tab(handlers: Handlers, settings: Settings) -> None:
                 elem_id="proposal-text",
                 placeholder="Paste the report or business case here.",
             )
-        with gr.Row():
-            review_button = gr.Button(
-                "Review proposal", variant="primary", elem_id="review-button", scale=0, min_width=200
-            )
-            report = download_button("Download report (.md)", "review-md")
-            checklist = download_button("Download checklist (.csv)", "review-csv")
-        result = gr.HTML(render.notice_html("The review appears here."), elem_id="review-result")
+        review_button, report, checklist, result = action_row(
+            ("Review proposal", "review-button"),
+            (("Download report (.md)", "review-md"), ("Download checklist (.csv)", "review-csv")),
+            ("The review appears here.", "review-result"),
+        )
     review_button.click(
         handlers.review_proposal,
         [upload, pasted],
