@@ -14,7 +14,7 @@ from assistant.answering.ranking import Ranker
 from assistant.answering.retrieve import GuidanceRetriever
 from assistant.index.adapter import AdaptedEmbeddings
 from assistant.learning.data import TrainingSet
-from assistant.learning.retriever import Example, examples, self_supervised, train_adapter
+from assistant.learning.retriever import Example, read_material, train_adapter
 
 KS = (1, 2, 4, 8)
 
@@ -53,26 +53,22 @@ def leave_one_document_out(untuned: Any, data: TrainingSet, ranker: Ranker | Non
         ranker: The shipped ranker's weights (five, fitted on every document's cross-fitted signals).
     """
     untuned.chain()
-    chunks = untuned.index.load_chunks()
-    ids, vectors = untuned.index.chunk_vectors()
-    order = {chunk_id: row for row, chunk_id in enumerate(ids)}
-    passages = vectors[[order[chunk.id] for chunk in chunks]]
-    position = {chunk.id: i for i, chunk in enumerate(chunks)}
-    pairs = self_supervised(chunks, untuned.index.sentences_of([chunk.id for chunk in chunks]))
-    found = examples(data.questions, chunks, condense_question)
+    material = read_material(untuned.index, data.questions, condense_question)
+    found, position = material.found, material.position
     base = GuidanceRetriever(
         index=untuned.index, lexical=untuned.lexical, embeddings=untuned.embeddings, k=untuned.settings.top_k
     )
     results = []
     for doc in sorted({example.doc for example in found}):
         held = [example for example in found if example.doc == doc]
-        adapter = train_adapter([e for e in found if e.doc != doc], pairs, passages, untuned.embeddings)
+        others = [example for example in found if example.doc != doc]
+        adapter = train_adapter(others, material.pairs, material.passages, untuned.embeddings)
         learned = GuidanceRetriever(
             index=untuned.index,
             lexical=untuned.lexical,
             embeddings=AdaptedEmbeddings(untuned.embeddings, adapter),
             k=untuned.settings.top_k,
-            hubs=dict(zip(ids, adapter.hubness(vectors).tolist(), strict=True)),
+            hubs=material.hubs(adapter),
             ranker=ranker,
         )
         results.append(

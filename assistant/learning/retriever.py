@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.index.adapter import QueryAdapter
-from assistant.index.protocols import Embedder
+from assistant.index.protocols import Embedder, Index
 from assistant.learning import tuning
 from assistant.learning.data import TrainingQuestion
 from assistant.records import Chunk, Sentence
@@ -143,3 +143,44 @@ def train_adapter(
         adapter.adapt(embedder.encode(list(outside))) if outside else np.zeros((0, vectors.shape[1]))
     )
     return replace(adapter, pool=adapter.adapt(question_vectors), outside=outside_vectors.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class Material:
+    """What training reads from the index: passages in order, their vectors, the written questions with
+    the passages that answer them, and each document's own sentences and headings."""
+
+    chunks: list[Chunk]
+    ids: list[str]
+    """Chunk ids in the order of ``vectors`` (the index's order)."""
+    vectors: np.ndarray
+    passages: np.ndarray
+    """The vectors in the order of ``chunks``."""
+    found: list[Example]
+    pairs: list[tuple[int, str]]
+
+    @property
+    def position(self) -> dict[str, int]:
+        return {chunk.id: i for i, chunk in enumerate(self.chunks)}
+
+    def hubs(self, adapter: QueryAdapter) -> dict[str, float]:
+        """Per chunk id, its hubness under ``adapter``."""
+        return dict(zip(self.ids, adapter.hubness(self.vectors).tolist(), strict=True))
+
+
+def read_material(
+    index: Index, questions: Sequence[TrainingQuestion], condense: Callable[[str, list[str]], str]
+) -> Material:
+    """The training material of the corpus an index holds."""
+    chunks = index.load_chunks()
+    ids, vectors = index.chunk_vectors()
+    order = {chunk_id: row for row, chunk_id in enumerate(ids)}
+    sentences = index.sentences_of([chunk.id for chunk in chunks])
+    return Material(
+        chunks,
+        ids,
+        vectors,
+        vectors[[order[chunk.id] for chunk in chunks]],
+        examples(questions, chunks, condense),
+        self_supervised(chunks, sentences),
+    )

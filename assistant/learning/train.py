@@ -16,9 +16,8 @@ from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
 from assistant.learning import tuning
 from assistant.learning.data import TrainingSet
 from assistant.learning.ranking import Group, fit_ranker, hits_at
-from assistant.learning.retriever import Example, examples, self_supervised, train_adapter
+from assistant.learning.retriever import Example, Material, read_material, train_adapter
 from assistant.learning.scope import train_scope
-from assistant.records import Chunk
 
 
 @dataclass(frozen=True)
@@ -51,12 +50,8 @@ def train_retrieval(
 
     started = time.perf_counter()
     assistant.chain()
-    chunks = assistant.index.load_chunks()
-    ids, vectors = assistant.index.chunk_vectors()
-    order = {chunk_id: row for row, chunk_id in enumerate(ids)}
-    passages = vectors[[order[chunk.id] for chunk in chunks]]
-    found = examples(data.questions, chunks, condense_question)
-    pairs = self_supervised(chunks, assistant.index.sentences_of([chunk.id for chunk in chunks]))
+    material = read_material(assistant.index, data.questions, condense_question)
+    found, pairs, passages = material.found, material.pairs, material.passages
     rows = list(range(len(found)))
     random.Random(tuning.SEED).shuffle(rows)
     folds = [rows[fold :: tuning.FOLDS] for fold in range(tuning.FOLDS)]
@@ -68,7 +63,7 @@ def train_retrieval(
             fold_adapter = train_adapter(
                 [found[i] for i in rows if i not in kept], pairs, passages, assistant.embeddings, bar.update
             )
-            groups += _signals(assistant, fold_adapter, [found[i] for i in held], chunks, vectors, ids)
+            groups += _signals(assistant, fold_adapter, [found[i] for i in held], material)
         ranker = fit_ranker(groups, bar.update)
         outside = [question.q for question in data.out_of_scope]
         adapter = train_adapter(found, pairs, passages, assistant.embeddings, bar.update, outside)
@@ -77,7 +72,7 @@ def train_retrieval(
     return TrainingReport(
         len(found),
         len(pairs),
-        len(chunks),
+        len(material.chunks),
         time.perf_counter() - started,
         adapter_path,
         hits_at(groups, ranker, 2),
@@ -85,17 +80,12 @@ def train_retrieval(
 
 
 def _signals(
-    assistant: Assistant,
-    adapter: QueryAdapter,
-    held: list[Example],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    ids: list[str],
+    assistant: Assistant, adapter: QueryAdapter, held: list[Example], material: Material
 ) -> list[Group]:
     """Each held-out question's candidates, their signals under ``adapter``, and which answer it."""
     embeddings = AdaptedEmbeddings(assistant.embeddings, adapter)
-    hubs = dict(zip(ids, adapter.hubness(vectors).tolist(), strict=True))
-    position = {chunk.id: i for i, chunk in enumerate(chunks)}
+    hubs = material.hubs(adapter)
+    position = material.position
     pool = assistant.settings.top_k * 3
     groups = []
     for example in held:
