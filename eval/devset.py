@@ -5,7 +5,6 @@ answer nugget recall by style, and refusals, for the assistant and the naive bas
 from __future__ import annotations
 
 import os
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -15,14 +14,12 @@ from typing import Any
 
 import yaml
 
+from eval.metrics import phrase_found, recall
+
 DEVSET_DIR = Path(
     os.environ.get("ASSISTANT_DEVSET_DIR", Path(__file__).resolve().parents[2] / "shared" / "devset")
 )
 KS = (1, 2, 4, 8)
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip().lower()
 
 
 @dataclass(frozen=True)
@@ -67,8 +64,7 @@ def load_devset(folder: Path = DEVSET_DIR) -> list[DevCase]:
 
 def nugget_recall(text: str, nuggets: Sequence[Sequence[str]]) -> float:
     """Share of nuggets with at least one phrasing in the text (lowercase, whitespace collapsed)."""
-    plain = _plain(text)
-    return sum(any(_plain(p) in plain for p in n) for n in nuggets) / len(nuggets) if nuggets else 0.0
+    return recall([phrase_found(phrasings, text) for phrasings in nuggets])
 
 
 @dataclass

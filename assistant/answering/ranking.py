@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering.weights import read_weights, write_weights
+from assistant.index.lexical import LexicalIndex
 from assistant.index.protocols import Index
 from assistant.text.terms import content_terms, named_terms
 
@@ -42,7 +43,7 @@ def candidate_features(
     query: str,
     vector: np.ndarray,
     index: Index,
-    lexical: object,
+    lexical: LexicalIndex,
     hubs: dict[str, float],
     pool: int,
 ) -> tuple[list[str], np.ndarray, dict[str, float]]:
@@ -52,14 +53,14 @@ def candidate_features(
     sentence: dict[str, float] = {}
     for _, chunk_id, sim in index.query_sentences(vector, pool * 2):
         sentence[chunk_id] = max(sentence.get(chunk_id, -1.0), sim)
-    found = lexical.search(query, pool) if content_terms(query) else []  # type: ignore[attr-defined]
+    terms = content_terms(query)
+    found = lexical.search(query, pool) if terms else []
     top = found[0][1] if found else 1.0
     bm25 = {chunk_id: score / top for chunk_id, score in found}
-    chunks = lexical.chunks  # type: ignore[attr-defined]
+    chunks = lexical.chunks
     ids = [chunk_id for chunk_id in dict.fromkeys([*dense, *sentence, *bm25]) if chunk_id in chunks]
     floor_dense = min(dense.values(), default=0.0)
     floor_sentence = min(sentence.values(), default=0.0)
-    terms = content_terms(query)
     names = set(named_terms(query))
     rows = []
     for chunk_id in ids:
@@ -70,8 +71,8 @@ def candidate_features(
                 dense.get(chunk_id, floor_dense) - hubs.get(chunk_id, 0.0),
                 sentence.get(chunk_id, floor_sentence),
                 bm25.get(chunk_id, 0.0),
-                lexical.overlap(terms, heading) if terms else 0.0,  # type: ignore[attr-defined]
-                len(names & set(content_terms(chunk.text))) / len(names) if names else 0.0,
+                lexical.overlap(terms, heading) if terms else 0.0,
+                len(names & lexical.terms_of(chunk.text)) / len(names) if names else 0.0,
             )
         )
     similarity = {i: max(dense.get(i, -1.0), sentence.get(i, -1.0), 0.0) for i in ids}
