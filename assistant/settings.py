@@ -22,6 +22,9 @@ LEARNED_ADAPTER = PACKAGE_DATA / "models" / "query_adapter.npz"
 LEARNED_RANKER = PACKAGE_DATA / "models" / "ranker.json"
 """The ranker's weights ``assistant train`` writes beside it."""
 
+LEARNED_REVIEW = PACKAGE_DATA / "models" / "review.npz"
+"""The proposal review's classifiers (factor, stance, sum) ``assistant train`` writes."""
+
 
 class Settings(BaseSettings):
     """Settings for ingest, retrieval, answering and the web app.

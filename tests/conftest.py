@@ -28,7 +28,7 @@ class FakeEmbeddings:
 
     model_name = "fake"
 
-    def __init__(self, dimensions: int = 256) -> None:
+    def __init__(self, dimensions: int = 384) -> None:
         self.dimensions = dimensions
         self.embedded = 0
 

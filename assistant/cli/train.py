@@ -20,16 +20,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         default=None,
-        help="where to write the query adapter (default: assistant/data/models/query_adapter.npz)",
+        help="where to write the query adapter; the other models are written beside it "
+        "(default: assistant/data/models/query_adapter.npz)",
     )
 
 
 def run(args: argparse.Namespace, settings: Any) -> int:
     """Train on the corpus the index holds (built first if needed); print what was written."""
     from assistant.learning.data import TRAINING_DIR, load_training_set
+    from assistant.learning.review import write_review_model
     from assistant.learning.train import train_refusal, train_retrieval
     from assistant.service import open_assistant
-    from assistant.settings import LEARNED_ADAPTER, LEARNED_RANKER
+    from assistant.settings import LEARNED_ADAPTER, LEARNED_RANKER, LEARNED_REVIEW
 
     data = load_training_set(args.data or TRAINING_DIR)
     assistant = open_assistant(settings.model_copy(update={"query_adapter": "none"}))
@@ -43,5 +45,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         index=assistant.index,
         embeddings=assistant.embeddings,
     )
-    print(train_refusal(adapted, data, out.with_name("scope.json"), progress=progress))
+    print(train_refusal(adapted, data, out.with_name("scope.json"), progress=progress), flush=True)
+    review = out.with_name("review.npz") if args.out else LEARNED_REVIEW
+    print(write_review_model(data, assistant.embeddings, review))
     return 0

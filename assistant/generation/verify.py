@@ -28,6 +28,7 @@ from assistant.text.quotes import citation_from, with_context
 
 log = logging.getLogger(__name__)
 
+
 class SupportThresholds(NamedTuple):
     """When a quote supports a statement: lexical share ≥ lexical_min OR cosine ≥ embedding_min."""
 

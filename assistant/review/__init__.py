@@ -2,15 +2,16 @@
 
 The public API:
 
-* ``review_text(text, name, embeddings, catalogue=None, cite=None)`` and ``review_document(assistant,
-  data, name)`` review a proposal (``judge``);
+* ``review_text(text, name, embeddings, catalogue=None, cite=None, model=None)`` and
+  ``review_document(assistant, data, name)`` review a proposal (``judge``);
 * ``read_proposal(data, name, max_bytes)`` and ``split_passages(text)`` read one (``reading``);
 * ``Review``, ``FactorFinding``, ``SumFinding``, ``Evidence``, ``Passage``, ``Status`` and ``STATUSES``
   describe the result (``records``);
 * ``load_catalogue(path)``, ``Catalogue`` and ``CatalogueError``: the factor catalogue (``catalogue``).
 
-``render`` writes a review as text, JSON, Markdown or CSV; ``tuning`` holds the review's thresholds and word
-lists. Importing the package loads numpy but no embedding model.
+``render`` writes a review as text, JSON, Markdown or CSV; ``model`` is the learned judgement that
+``assistant train`` writes and ``decide`` turns into statuses; ``tuning`` holds the word lists and the
+decision probability. Importing the package loads numpy but no embedding model.
 """
 
 from assistant.review.catalogue import Catalogue, CatalogueError, load_catalogue

@@ -5,19 +5,9 @@ on it, quoting the proposal's sentences and citing the guidance passage that exp
 also places the proposal's ambition among the three sums and lists the questions to put to its authors.
 
 This module runs the steps, each in its own module of the package: ``reading`` turns the file into the
-sentences to judge, ``cues`` embeds the catalogue's cue phrases, ``factors`` judges every sentence against
-every factor and ``sums`` places the ambition; ``tuning`` holds their thresholds and word lists and
-``records`` what a review is.
-
-How a sentence is judged against a factor:
-
-* relevance — embedding similarity to the factor's cue phrases, combined with stemmed word overlap,
-  less what the sentence shares with every factor alike (a generic "the councils will share the
-  service" is near everything and evidence of nothing);
-* polarity — which cue set (risk or addressed) it matches, where a negated or deferred clause flips
-  the polarity of the cue it matches ("there will be no pilot" is a risk against the cue "pilot phase";
-  "there is no risk of disruption because we have a phased transition" is addressed), plus the tone of
-  the sentence (concern, deferral or assumption against agreement, completion or mitigation).
+sentences to judge (each with its heading), ``model`` is the learned judgement (which factor a sentence is
+about, its stance: risk, handled, unclear or neutral, and the sum a statement of ambition shows), and
+``decide`` turns its probabilities into each factor's status; ``records`` says what a review is.
 
 The proposal's text is never logged or written to disk; only counts and timings are logged.
 """
@@ -33,11 +23,10 @@ import numpy as np
 
 from assistant.records import Citation
 from assistant.review.catalogue import Catalogue, load_catalogue
-from assistant.review.cues import cue_book
-from assistant.review.factors import decide_factor, judge_passages
+from assistant.review.decide import Probabilities, decide_factor, decide_sum
+from assistant.review.model import ReviewModel, require_review_model, sentence_text
 from assistant.review.reading import read_proposal, split_passages
 from assistant.review.records import FactorFinding, Review, SumFinding
-from assistant.review.sums import classify_sum
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +40,7 @@ def review_text(
     embeddings: Any,
     catalogue: Catalogue | None = None,
     cite: Cite | None = None,
+    model: ReviewModel | None = None,
 ) -> Review:
     """Review a proposal's extracted text against every factor of the catalogue.
 
@@ -60,21 +50,19 @@ def review_text(
         embeddings: Anything with ``encode(list[str]) -> np.ndarray`` of normalised rows.
         catalogue: The factor catalogue (default: the one shipped with the assistant).
         cite: Makes guidance citations (``Assistant.cite``); without it findings carry none.
+        model: The learned review model (default: the one ``assistant train`` wrote).
 
     Returns:
         The review: every factor's status, confidence, evidence and citations, the sum and questions.
     """
     started = time.perf_counter()
     catalogue = catalogue or load_catalogue()
-    book = cue_book(catalogue, embeddings)
+    model = model or require_review_model()
     passages = split_passages(text)
-    vectors = (
-        np.asarray(embeddings.encode([passage.text for passage in passages]), dtype=np.float32)
-        if passages
-        else np.zeros((0, book.vectors.shape[1]), dtype=np.float32)
-    )
+    texts = [sentence_text(passage.text, passage.heading) for passage in passages]
+    vectors = np.asarray(embeddings.encode(texts), dtype=np.float32) if texts else np.zeros((0, 0))
     embedded = time.perf_counter()
-    judgement = judge_passages(passages, vectors, book)
+    probabilities = Probabilities.of(model, vectors, passages, [factor.id for factor in catalogue.factors])
     numbers: dict[tuple[str, str], int] = {}
 
     def citations_for(doc: str, quote: str) -> list[Citation]:
@@ -84,19 +72,20 @@ def review_text(
         citation = cite(doc, quote, number, 1.0)
         return [citation] if citation is not None else []
 
-    label, scores, sum_evidence = classify_sum(passages, vectors, book)
+    label, scores, sum_evidence = decide_sum(model, vectors, texts, passages)
     anchor = next(total.anchor for total in catalogue.sums if total.label == label)
     sum_finding = SumFinding(label, sum_evidence, citations_for(anchor.doc, anchor.quote), scores)
     findings = []
     for column, factor in enumerate(catalogue.factors):
-        status, confidence, evidence = decide_factor(column, judgement, passages)
+        decision = decide_factor(column, probabilities, passages)
         findings.append(
             FactorFinding(
                 id=factor.id,
                 title=factor.title,
-                status=status,
-                confidence=confidence,
-                evidence=evidence,
+                status=decision.status,
+                confidence=decision.confidence,
+                evidence=decision.evidence,
+                unclear=decision.unclear,
                 citations=citations_for(factor.anchor.doc, factor.anchor.quote),
                 question=factor.question,
                 group=factor.group,

@@ -21,6 +21,12 @@ MARKDOWN_NOISE = re.compile(r"^(?:#+\s|\|?\s*-{3,}|\*\*[^*]{1,40}:\*\*)")
 """Markdown headings, table rules and ``**Label:**`` lines (report metadata): not sentences to judge."""
 
 
+NUMBERED_TITLE_WORDS = 6
+"""A numbered item of at most this many words and no punctuation is a section title, not a sentence."""
+
+TITLE_PUNCTUATION = re.compile(r"[.,;:?!]")
+
+
 def read_proposal(data: bytes, name: str, max_bytes: int) -> str:
     """The extracted text of a proposal file (.txt, .md, .pdf or .docx).
 
@@ -45,17 +51,22 @@ def read_proposal(data: bytes, name: str, max_bytes: int) -> str:
 
 
 def split_passages(text: str) -> list[Passage]:
-    """The proposal's sentences that can carry evidence, with their spans in ``text``.
+    """The proposal's sentences that can carry evidence, with their spans in ``text`` and headings.
 
     Headings, Markdown rules, fragments shorter than ``MIN_PASSAGE_WORDS`` words and sentences written to
     a language model (``assistant.text.injection``) are left out. A Markdown heading directly followed by
     its text (no blank line between) is only a heading on its own line: the text under it is judged.
+    Each sentence keeps the heading it stands under, which tells the review what it is about.
     """
     passages: list[Passage] = []
+    heading: str | None = None
     for block in split_blocks(text):
-        if block.kind == "heading":
+        if block.kind == "heading" or _numbered_title(block.kind, block.text, block.label):
+            heading = _heading_text(block.text)
             continue
-        for start, end in _body_spans(text, block.start, block.end):
+        spans, last_heading = _body_spans(text, block.start, block.end)
+        for start, end, above in spans:
+            heading = above or heading
             for first, last in split_sentences(text, start, end):
                 sentence = " ".join(text[first:last].split())
                 if (
@@ -63,21 +74,56 @@ def split_passages(text: str) -> list[Passage]:
                     and not MARKDOWN_NOISE.match(sentence)
                     and not is_directed_at_model(sentence)
                 ):
-                    passages.append(Passage(sentence, first, last))
+                    passages.append(Passage(sentence, first, last, heading))
+        heading = last_heading or heading
     return passages
 
 
-def _body_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _numbered_title(kind: str, text: str, label: str | None) -> bool:
+    """A numbered section title of a committee report ("4. FINANCIAL IMPLICATIONS"), read as a list item."""
+    words = text.split()
+    return (
+        kind == "list_item"
+        and bool(label and label[0].isdigit())
+        and (text.isupper() or (len(words) <= NUMBERED_TITLE_WORDS and not TITLE_PUNCTUATION.search(text)))
+    )
+
+
+def _title_line(line: str) -> bool:
+    """A short line without punctuation, above more text: a heading as PDFs and e-mails give them
+    ("Staff" over its paragraph), not a sentence."""
+    words = line.split()
+    return (
+        0 < len(words) <= NUMBERED_TITLE_WORDS
+        and words[0][:1].isupper()
+        and not TITLE_PUNCTUATION.search(line)
+        and not line.lstrip().startswith(("-", "*", "•", "|"))
+    )
+
+
+def _heading_text(line: str) -> str | None:
+    """A heading's words without Markdown marks and emphasis (None for a rule or a blank)."""
+    words = " ".join(line.strip().lstrip("#").strip(" *_").split())
+    return words or None
+
+
+def _body_spans(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str | None]], str | None]:
     """The spans of a block's lines that are not Markdown noise (headings, rules, labels), runs of
-    neighbouring lines kept together."""
-    spans: list[tuple[int, int]] = []
+    neighbouring lines kept together, each with the Markdown heading just above it in the block; and the
+    block's last Markdown heading."""
+    spans: list[tuple[int, int, str | None]] = []
     position = start
-    for line in text[start:end].splitlines(keepends=True):
+    heading: str | None = None
+    lines = text[start:end].splitlines(keepends=True)
+    for number, line in enumerate(lines):
         line_end = position + len(line)
-        if not MARKDOWN_NOISE.match(line.strip()):
-            if spans and spans[-1][1] == position:
-                spans[-1] = (spans[-1][0], line_end)
-            else:
-                spans.append((position, line_end))
+        if number < len(lines) - 1 and _title_line(line):
+            heading = _heading_text(line)
+        elif MARKDOWN_NOISE.match(line.strip()):
+            heading = _heading_text(line) if line.lstrip().startswith("#") else heading
+        elif spans and spans[-1][1] == position:
+            spans[-1] = (spans[-1][0], line_end, spans[-1][2])
+        else:
+            spans.append((position, line_end, heading))
         position = line_end
-    return [(first, last) for first, last in spans if text[first:last].strip()]
+    return [(first, last, above) for first, last, above in spans if text[first:last].strip()], heading

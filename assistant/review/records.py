@@ -21,6 +21,8 @@ class Passage:
     text: str
     start: int
     end: int
+    heading: str | None = None
+    """The heading the sentence stands under, if any."""
 
     def as_evidence(self) -> Evidence:
         """The passage as a quote from the proposal, with its span."""
@@ -48,6 +50,8 @@ class FactorFinding:
     citations: list[Citation] = field(default_factory=list)
     question: str = ""
     group: str = ""
+    unclear: bool = False
+    """A risk because the proposal defers, conditions or hedges the point ("unclear — ask")."""
 
     def to_json(self) -> dict[str, Any]:
         """The factor object of the review JSON."""
@@ -56,6 +60,7 @@ class FactorFinding:
             "title": self.title,
             "status": self.status,
             "confidence": round(self.confidence, 3),
+            "unclear": self.unclear,
             "evidence": [asdict(item) for item in self.evidence],
             "citations": [asdict(citation) for citation in self.citations],
         }

@@ -14,6 +14,16 @@ from assistant.review.judge import FactorFinding, Review
 STATUS_LABELS = {"risk": "Risk", "addressed": "Addressed", "not_covered": "Not covered"}
 """How each status is shown to people."""
 
+UNCLEAR_LABEL = "Risk: unclear, ask"
+"""How a risk is shown when the proposal defers, conditions or hedges the point rather than showing a
+problem: the question to the authors settles it."""
+
+
+def status_label(finding: FactorFinding) -> str:
+    """The status as people read it, a deferred or hedged point told apart from a stated problem."""
+    return UNCLEAR_LABEL if finding.status == "risk" and finding.unclear else STATUS_LABELS[finding.status]
+
+
 TERMINAL_QUESTIONS = 8
 """Questions shown in the terminal summary (the Markdown report and JSON list them all)."""
 
@@ -42,7 +52,8 @@ def render_text(review: Review, width: int = 100) -> str:
     if risks:
         lines += ["", "Risks:"]
         for finding in risks:
-            lines.append(f"  ! {finding.id} {finding.title} ({finding.confidence:.0%})")
+            unclear = ", unclear: ask" if finding.unclear else ""
+            lines.append(f"  ! {finding.id} {finding.title} ({finding.confidence:.0%}{unclear})")
             lines.extend(_wrapped(f"proposal: “{item.quote}”", width, "      ") for item in finding.evidence)
             lines.extend(
                 _wrapped(f"guidance: “{citation.quote}”", width, "      ") for citation in finding.citations
@@ -95,7 +106,7 @@ def render_markdown(review: Review) -> str:
             f"“{_markdown_cell(citation.quote)}” [{citation.n}]" for citation in finding.citations
         )
         lines.append(
-            f"| {finding.id} {_markdown_cell(finding.title)} | {STATUS_LABELS[finding.status]} | "
+            f"| {finding.id} {_markdown_cell(finding.title)} | {status_label(finding)} | "
             f"{finding.confidence:.0%} | {said} | {guidance or '—'} |"
         )
     if review.questions:
@@ -154,7 +165,7 @@ def _csv_row(finding: FactorFinding) -> list[str]:
     return [
         finding.id,
         finding.title,
-        STATUS_LABELS[finding.status],
+        status_label(finding),
         f"{finding.confidence:.2f}",
         " | ".join(item.quote for item in finding.evidence),
         " | ".join(citation.quote for citation in finding.citations),

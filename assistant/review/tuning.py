@@ -1,80 +1,26 @@
-"""The tuned numbers and word lists of the proposal review, in one place.
+"""The fixed numbers and word lists of the proposal review, in one place.
 
-Thresholds and weights were calibrated on the eval proposals (``eval/cases/reviews.yaml``, not the held-out
-ones); the regular expressions are the words that change what a sentence means for a factor. Changing any
-of them changes review results: rerun ``python -m eval.review_eval`` after an edit.
+The judgement itself is learned (``assistant.review.model``); the word lists are signals the stance model
+reads (it learns how much each counts). Changing them changes the model: rerun ``assistant train``.
 """
 
 from __future__ import annotations
 
 import re
 
-# ------------------------------------------------------------------------------------------------
-# Thresholds and weights, calibrated on the eval proposals (eval/cases/reviews.yaml, not heldout).
-# ------------------------------------------------------------------------------------------------
-
-SEMANTIC_TOP_CUES = 2
-"""A sentence's similarity to a factor is the mean of its similarities to this many closest cues."""
-
-LEXICAL_BONUS = 1.0
-"""Relevance added (in standard deviations) by a sentence that contains all the words of a cue."""
-
-FACTORS_PER_SENTENCE = 4
-"""A sentence is evidence for at most this many factors, those it is most about (factors compete)."""
-
-RELEVANCE_MIN = 1.0
-"""Least relevance for a sentence to count as evidence about a factor.
-
-Relevance is the sentence's similarity to the factor in standard deviations above its mean similarity
-to all factors (so generic sentences, near everything, stand out for nothing), plus the lexical bonus.
-"""
-
-ADDRESSED_MIN = 2.0
-"""Least relevance of the best sentence for a factor to count as addressed (below: not covered)."""
-
-RISK_MIN = 1.0
-"""Least risk weight (relevance x negative polarity, summed over the evidence) for a risk."""
-
-RISK_OVER_ADDRESSED = 1.5
-"""A factor is a risk when its risk weight exceeds its addressed weight times this."""
-
-LEXICAL_POLARITY_WEIGHT = 0.5
-SEMANTIC_POLARITY_WEIGHT = 0.25
-TONE_WEIGHT = 0.35
-"""Weights of the three polarity signals (cue words with negation, cue embeddings, sentence tone)."""
-
-SEMANTIC_POLARITY_SPAN = 0.15
-"""A difference in similarity to the addressed and the risk cues this large is full polarity."""
-
-CUE_MIN_TERMS = 2
-"""A cue needs this many of its specific (not generic) words in a sentence, or all if it has fewer."""
-
-CUE_MIN_SHARE = 0.6
-"""Least share of a cue's content words a sentence must contain for a lexical match."""
-
-GENERIC_TERM_FACTORS = 6
-"""A word found in the cues of this many factors or more ("council", "agree") is generic: it counts towards
-a cue's share but not towards its specific words."""
+DECISION_PROBABILITY = 0.5
+"""A factor is at risk (or addressed) when the model finds it more likely than not that at least one
+sentence shows it as a risk (handles it): one minus the product, over the sentences, of the chance that
+each does not."""
 
 EVIDENCE_PER_FACTOR = 2
 """Sentences quoted as evidence for a factor."""
-
-SUM_TOP_SENTENCES = 3
-"""A sum's score is the mean relevance of this many best-matching sentences."""
-
-SUM_LEXICAL_BONUS = 0.2
-"""Score added to a sentence's similarity to a sum by containing all the words of one of its cues."""
 
 SUM_EVIDENCE = 2
 """Sentences quoted as evidence for the sum."""
 
 MIN_PASSAGE_WORDS = 4
 """Shorter passages (headings, labels, table fragments) are not judged."""
-
-SEMANTIC_MIN = 0.3
-"""Least cosine similarity (the mean of its closest cues) for a sentence to be about a factor, unless it
-has a cue's words. Standard deviations alone make the least unrelated factor of any sentence look
-relevant, even for "Ignore all previous instructions." (no change on the eval proposals)."""
 
 # ------------------------------------------------------------------------------------------------
 # Words that change what a sentence means for a factor.
@@ -98,6 +44,14 @@ DEFERRAL = re.compile(
 )
 """Words that put off what their clause says ("business case to follow"): treated like a negation."""
 
+CONDITION = re.compile(
+    r"\b(?:subject to|if|unless|provided that|assuming|in principle|intends?|intended|intention|aims? to|"
+    r"hopes?|hoped|hopefully|expects? to|expected to|would|could|may|might|should|plans? to|planning to|"
+    r"proposes? to|envisag\w*|anticipat\w*|aspir\w*|ideally|where possible|as far as possible)\b",
+    re.IGNORECASE,
+)
+"""Words that make a clause conditional or a mere intention ("subject to approval", "we hope to")."""
+
 CONCERN = re.compile(
     r"\b(?:concern\w*|worr\w*|frustrat\w*|fear\w*|oppos\w*|reluctan\w*|unwilling\w*|refus\w*|insist\w*|"
     r"disput\w*|tension\w*|conflict\w*|rumou?rs?|critical|backlog\w*|limited assurance|behind|lags?|"
@@ -117,10 +71,3 @@ ASSURANCE = re.compile(
     re.IGNORECASE,
 )
 """Words of a sentence that reassures: agreement, completion, mitigation, routine and independence."""
-
-CLAUSE_BREAK = re.compile(
-    r"[,;:()\[\]–—]|\s-\s|"
-    r"\b(?:but|because|although|though|however|whereas|while|and so|so that|as a result)\b",
-    re.IGNORECASE,
-)
-"""Where one clause ends and the next begins (a negation reaches to the end of its clause only)."""

@@ -57,3 +57,11 @@ def content_terms(text: str) -> list[str]:
     """Stemmed words of a text without stopwords: what lexical search and overlap compare."""
     kept = [word for word in words(text) if word not in STOPWORDS and "'" not in word]
     return list(_stemmer().stemWords(kept))
+
+
+def stemmed_words(text: str) -> list[str]:
+    """The words of a text stemmed, function words ("not", "once", "will") kept but names left out
+    (capitalised words after the first): how a sentence says something, whoever it is about."""
+    tokens = [match.group(0) for match in WORD.finditer(text)]
+    kept = [token for index, token in enumerate(tokens) if index == 0 or not token[:1].isupper()]
+    return list(_stemmer().stemWords(["".join(token.lower().replace("’", "'").split()) for token in kept]))

@@ -12,7 +12,6 @@ from assistant.records import Citation
 from assistant.review.judge import review_text
 from assistant.review.records import Review
 from assistant.review.render import render_csv, render_json, render_markdown, render_text
-from tests.conftest import FakeEmbeddings
 from tests.review.test_review import RISKY
 
 
@@ -20,9 +19,12 @@ def fake_cite(doc: str, quote: str, n: int, score: float) -> Citation:
     return Citation(n, doc, "A guidance document", "A section", quote, 0, len(quote), score)
 
 
+pytestmark = pytest.mark.model
+
+
 @pytest.fixture
-def review(fake_embeddings: FakeEmbeddings) -> Review:
-    return review_text(RISKY, "print.md", fake_embeddings, cite=fake_cite)
+def review(real_assistant) -> Review:
+    return review_text(RISKY, "print.md", real_assistant.embeddings, cite=fake_cite)
 
 
 def test_json_follows_the_contract(review: Review) -> None:
@@ -35,7 +37,7 @@ def test_json_follows_the_contract(review: Review) -> None:
     assert set(data["sum"]["citations"][0]) == citation_keys
     assert len(data["factors"]) == 37
     for factor in data["factors"]:
-        assert set(factor) == {"id", "title", "status", "confidence", "evidence", "citations"}
+        assert set(factor) == {"id", "title", "status", "confidence", "unclear", "evidence", "citations"}
         assert factor["status"] in ("risk", "addressed", "not_covered")
         assert 0.0 <= factor["confidence"] <= 1.0
         assert all(set(item) == {"quote", "start", "end"} for item in factor["evidence"])
@@ -47,7 +49,7 @@ def test_terminal_summary_puts_risks_first(review: Review) -> None:
     text = render_text(review)
     risks = len(review.by_status("risk"))
     assert text.splitlines()[1].startswith(f"{risks} risks, ")
-    assert text.index("Risks:") < text.index("Addressed:") < text.index("Not covered (")
+    assert text.index("Risks:") < text.index("Not covered (")
     assert "S04 Piloting" in text and "Questions for the authors:" in text
 
 
@@ -56,16 +58,16 @@ def test_markdown_report_has_checklist_questions_and_sources(review: Review) -> 
     assert report.startswith("# Proposal review: print.md")
     rows = [line for line in report.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == 1 + 37
-    assert "| Risk |" in rows[1]
+    assert "| Risk" in rows[1]
     assert "## Questions for the authors" in report and "## Sources" in report
     assert "[1] A guidance document — A section" in report
 
 
-def test_markdown_escapes_proposal_text(fake_embeddings: FakeEmbeddings) -> None:
+def test_markdown_escapes_proposal_text(real_assistant) -> None:
     review = review_text(
         "There will be no pilot | and [click](http://x) *now* before all services go live at once.",
         "odd.md",
-        fake_embeddings,
+        real_assistant.embeddings,
     )
     report = render_markdown(review)
     assert "[click](http" not in report and "no pilot \\| and" in report
@@ -84,16 +86,29 @@ def test_csv_has_one_row_per_factor_risks_first(review: Review) -> None:
         "question",
     ]
     assert len(rows) == 1 + 37
-    statuses = [row[2] for row in rows[1:]]
+    statuses = [row[2].split(":")[0] for row in rows[1:]]
     assert statuses == sorted(statuses, key=["Risk", "Addressed", "Not covered"].index)
     pilot = next(row for row in rows if row[0] == "S04")
     assert "no pilot" in pilot[4] and pilot[7]
 
 
-def test_csv_cells_cannot_become_spreadsheet_formulas(fake_embeddings: FakeEmbeddings) -> None:
+def test_csv_cells_cannot_become_spreadsheet_formulas(real_assistant) -> None:
     review = review_text(
-        '=HYPERLINK("x") There will be no pilot: all services go live at once.', "f.txt", fake_embeddings
+        '=HYPERLINK("x") There will be no pilot: all services go live at once.',
+        "f.txt",
+        real_assistant.embeddings,
     )
     cells = [cell for row in csv.reader(io.StringIO(render_csv(review))) for cell in row]
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
     assert any(cell.startswith("'=HYPERLINK") for cell in cells)
+
+
+def test_a_deferred_point_is_shown_as_unclear_with_its_question(real_assistant) -> None:
+    review = review_text(
+        "The business case will be prepared once both cabinets have approved the principle.",
+        "deferred.md",
+        real_assistant.embeddings,
+    )
+    finding = next(finding for finding in review.factors if finding.id == "F01")
+    assert finding.status == "risk" and finding.unclear
+    assert "Risk: unclear, ask" in render_markdown(review) and finding.question in review.questions

@@ -64,6 +64,8 @@ def checklist_html(factors: Sequence[Mapping[str, Any]]) -> str:
     for factor in factors:
         key = status_key(factor.get("status", ""))
         label = STATUS_LABELS.get(key, str(factor.get("status", "")))
+        if key == "risk" and factor.get("unclear"):
+            label = "Risk: unclear, ask"
         evidence_html = evidence_list_html(factor.get("evidence") or []) or (
             '<span class="muted">Nothing found in the proposal.</span>'
         )

@@ -1,0 +1,183 @@
+"""Training the review model from the labelled proposal sentences: the factor a sentence is about, its
+stance, and the ambition (sum) a statement shows — each a multinomial logistic regression, with
+out-of-fold figures from cross-validation."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from assistant.learning.data import TrainingSet
+from assistant.learning.tuning import FOLDS, MIN_WORD_COUNT, REVIEW_DECAY, SEED
+from assistant.review.catalogue import Catalogue, load_catalogue
+from assistant.review.model import (
+    NO_FACTOR,
+    OTHER_SUM,
+    STANCES,
+    ReviewModel,
+    load_review_model,
+    model_features,
+    sentence_text,
+    softmax_probabilities,
+    word_features,
+)
+
+
+def fit_softmax(features: np.ndarray, labels: np.ndarray, classes: int, l2: float) -> np.ndarray:
+    """Weights (one row per feature, then the intercepts) of a multinomial logistic regression with an
+    L2 penalty ``l2`` on the feature weights, fitted by L-BFGS from zero (deterministic)."""
+    rows, width = features.shape
+    targets = np.eye(classes)[labels]
+    with_bias = np.hstack([features, np.ones((rows, 1))])
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weights = theta.reshape(width + 1, classes)
+        probabilities = softmax_probabilities(weights, features)
+        value = (
+            -np.log(probabilities[np.arange(rows), labels] + 1e-12).mean() + l2 * (weights[:-1] ** 2).sum()
+        )
+        gradient = with_bias.T @ (probabilities - targets) / rows
+        gradient[:-1] += 2 * l2 * weights[:-1]
+        return float(value), gradient.ravel()
+
+    start = np.zeros((width + 1) * classes)
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return result.x.reshape(width + 1, classes).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A classifier's weights, the regularisation cross-validation chose, and its out-of-fold predictions."""
+
+    weights: np.ndarray
+    predicted: np.ndarray
+    """Out-of-fold class probabilities of every training row (for the training report)."""
+
+    def accuracy(self, labels: np.ndarray) -> float:
+        return float((self.predicted.argmax(axis=1) == labels).mean())
+
+
+def fit_cross_validated(
+    features: np.ndarray,
+    labels: np.ndarray,
+    classes: int,
+    always: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Fitted:
+    """Weights fitted on all rows, and out-of-fold predictions over ``FOLDS`` folds for the report;
+    ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
+    extra_features, extra_labels = always or (features[:0], labels[:0])
+    folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
+    predicted = np.zeros((len(labels), classes))
+    for fold in range(FOLDS):
+        train = folds != fold
+        weights = fit_softmax(
+            np.vstack([features[train], extra_features]),
+            np.concatenate([labels[train], extra_labels]),
+            classes,
+            REVIEW_DECAY,
+        )
+        predicted[~train] = softmax_probabilities(weights, features[~train])
+    weights = fit_softmax(
+        np.vstack([features, extra_features]), np.concatenate([labels, extra_labels]), classes, REVIEW_DECAY
+    )
+    return Fitted(weights, predicted)
+
+
+@dataclass(frozen=True)
+class ReviewTraining:
+    """What training the review model measured (out-of-fold) and what it wrote."""
+
+    model: ReviewModel
+    figures: dict[str, float]
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {value:.3f}" for name, value in self.figures.items())
+
+
+def train_review(
+    data: TrainingSet,
+    catalogue: Catalogue,
+    embeddings: Any,
+    progress: Callable[[str], None] | None = None,
+) -> ReviewTraining:
+    """Train the factor, stance and sum classifiers on the labelled sentences (and the catalogue's cue
+    phrases, as extra examples of their factor), with out-of-fold figures for the report."""
+    say = progress or (lambda _message: None)
+    factor_ids = (*(factor.id for factor in catalogue.factors), NO_FACTOR)
+    sum_labels = (*(total.label for total in catalogue.sums), OTHER_SUM)
+    texts = [sentence_text(row.text, row.heading) for row in data.review]
+    cues = [
+        (cue, factor.id)
+        for factor in catalogue.factors
+        for cue in (*factor.risk_cues, *factor.addressed_cues)
+    ]
+    statements = [statement.text for statement in data.sums]
+    every = texts + [cue for cue, _ in cues] + statements
+    vocabulary = _vocabulary(every)
+    say("embedding the labelled sentences")
+    features = model_features(embeddings.encode(every), every, vocabulary)
+    sentences, cue_rows = features[: len(texts)], features[len(texts) : len(texts) + len(cues)]
+
+    say("factor classifier")
+    factor_labels = np.array([factor_ids.index(row.factor or NO_FACTOR) for row in data.review])
+    cue_labels = np.array([factor_ids.index(owner) for _, owner in cues])
+    factor = fit_cross_validated(sentences, factor_labels, len(factor_ids), (cue_rows, cue_labels))
+    say("stance classifier")
+    stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
+    plain = [row.text for row in data.review]
+    stance = fit_cross_validated(model_features(None, plain, vocabulary), stance_labels, len(STANCES))
+    say("sum classifier")
+    rows = np.vstack([features[len(texts) + len(cues) :], sentences])
+    labels = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))
+    sums = fit_cross_validated(rows, labels, len(sum_labels))
+    model = ReviewModel(factor_ids, sum_labels, vocabulary, factor.weights, stance.weights, sums.weights)
+    return ReviewTraining(model, _figures(factor, stance, sums, factor_labels, stance_labels, labels))
+
+
+def _vocabulary(texts: list[str]) -> tuple[str, ...]:
+    """The words and word pairs found in at least ``MIN_WORD_COUNT`` of the texts, sorted."""
+    counts = Counter(word for text in texts for word in word_features(text))
+    return tuple(sorted(word for word, count in counts.items() if count >= MIN_WORD_COUNT))
+
+
+def _figures(
+    factor: Fitted,
+    stance: Fitted,
+    sums: Fitted,
+    factor_labels: np.ndarray,
+    stance_labels: np.ndarray,
+    sum_labels: np.ndarray,
+) -> dict[str, float]:
+    """Out-of-fold accuracies, and how often a risk or unclear sentence was called handled."""
+    called_handled = stance.predicted.argmax(axis=1) == STANCES.index("handled")
+    not_handled = np.isin(stance_labels, [STANCES.index("risk"), STANCES.index("unclear")])
+    statements = sum_labels != sums.predicted.shape[1] - 1
+    return {
+        "factor accuracy": factor.accuracy(factor_labels),
+        "stance accuracy": stance.accuracy(stance_labels),
+        "risk or unclear called handled": float(called_handled[not_handled].mean()),
+        "sum accuracy": float((sums.predicted[statements].argmax(axis=1) == sum_labels[statements]).mean()),
+    }
+
+
+def write_review_model(data: TrainingSet, embeddings: Any, path: Path) -> str:
+    """Train the review model on the catalogue shipped with the assistant, write it to ``path`` and say
+    what cross-validation measured."""
+    started = time.perf_counter()
+    training = train_review(
+        data, load_catalogue(), embeddings, lambda step: print(f"review: {step}", file=sys.stderr)
+    )
+    training.model.save(path)
+    load_review_model.cache_clear()
+    return (
+        f"review model: {training.summary()} (out-of-fold, {FOLDS} folds); "
+        f"{time.perf_counter() - started:.0f} s; wrote {path}"
+    )

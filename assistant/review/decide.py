@@ -1,0 +1,102 @@
+"""From the learned model's probabilities to each factor's status, confidence and evidence, and to the
+proposal's sum.
+
+A sentence shows a factor as a risk with probability P(about the factor) x P(risk or unclear), and
+handles it with P(about the factor) x P(handled). A factor is a risk when some sentence more likely than
+not shows it as one, addressed when some sentence more likely than not handles it and none shows it as a
+risk, and otherwise not covered. A deferral, a condition or an intention ("unclear") is never handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.review.model import STANCES, ReviewModel, sentence_text
+from assistant.review.records import Evidence, Passage, Status
+from assistant.review.tuning import DECISION_PROBABILITY, EVIDENCE_PER_FACTOR, SUM_EVIDENCE
+
+RISK, HANDLED, UNCLEAR = (STANCES.index(name) for name in ("risk", "handled", "unclear"))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One factor's status, the model's probability for it, its evidence and whether the risk is a
+    deferral or hedge ("unclear — ask") rather than a stated problem."""
+
+    status: Status
+    confidence: float
+    evidence: list[Evidence]
+    unclear: bool = False
+
+
+@dataclass(frozen=True)
+class Probabilities:
+    """Per sentence (rows): P(about each factor) (columns in catalogue order) and P(each stance)."""
+
+    about: np.ndarray
+    stance: np.ndarray
+
+    @classmethod
+    def of(
+        cls, model: ReviewModel, vectors: np.ndarray, passages: Sequence[Passage], factor_ids: Sequence[str]
+    ) -> Probabilities:
+        """The model's probabilities for the sentences, columns in the order of ``factor_ids``;
+        ``vectors`` embed the sentences with their headings (``sentence_text``)."""
+        texts = [sentence_text(passage.text, passage.heading) for passage in passages]
+        if not texts:
+            return cls(np.zeros((0, len(factor_ids))), np.zeros((0, len(STANCES))))
+        about = model.factor_probabilities(vectors, texts)
+        columns = [model.factors.index(factor_id) for factor_id in factor_ids]
+        return cls(about[:, columns], model.stance_probabilities([passage.text for passage in passages]))
+
+
+def decide_factor(column: int, probabilities: Probabilities, passages: Sequence[Passage]) -> Decision:
+    """The status of one factor (a column of the probabilities), with its evidence."""
+    about = probabilities.about[:, column]
+    if not len(about):
+        return Decision("not_covered", 1.0, [])
+    stance = probabilities.stance
+    risk = about * (stance[:, RISK] + stance[:, UNCLEAR])
+    handled = about * stance[:, HANDLED]
+    at_risk = 1 - float(np.prod(1 - risk))
+    if at_risk >= DECISION_PROBABILITY:
+        rows = _strongest(risk)
+        unclear = bool(stance[rows[0], UNCLEAR] > stance[rows[0], RISK])
+        return Decision("risk", at_risk, [passages[row].as_evidence() for row in rows], unclear)
+    addressed = 1 - float(np.prod(1 - handled))
+    if addressed >= DECISION_PROBABILITY:
+        rows = _strongest(handled)
+        return Decision("addressed", addressed, [passages[row].as_evidence() for row in rows])
+    return Decision("not_covered", float(1 - about.max()), [])
+
+
+def _strongest(scores: np.ndarray) -> list[int]:
+    """The strongest rows (at most ``EVIDENCE_PER_FACTOR``), the second only when half as strong."""
+    order = [int(row) for row in np.argsort(-scores, kind="stable")][:EVIDENCE_PER_FACTOR]
+    return [row for row in order if scores[row] >= scores[order[0]] / 2]
+
+
+def decide_sum(
+    model: ReviewModel, vectors: np.ndarray, texts: Sequence[str], passages: Sequence[Passage]
+) -> tuple[str, dict[str, float], list[Evidence]]:
+    """The sum the proposal's statements of ambition show most (the sum of their probabilities), every
+    sum's share and the sentences that state it."""
+    labels = model.sums[:-1]
+    if not texts:
+        return labels[0], {label: 0.0 for label in labels}, []
+    probabilities = model.sum_probabilities(vectors, texts)[:, : len(labels)]
+    totals = probabilities.sum(axis=0)
+    shares = totals / totals.sum() if totals.sum() > 0 else totals
+    best = int(np.argmax(totals))
+    rows = [int(row) for row in np.argsort(-probabilities[:, best], kind="stable")[:SUM_EVIDENCE]]
+    evidence = [
+        passages[row].as_evidence() for row in rows if probabilities[row, best] >= DECISION_PROBABILITY / 2
+    ]
+    return (
+        labels[best],
+        {label: round(float(share), 4) for label, share in zip(labels, shares, strict=True)},
+        evidence,
+    )
