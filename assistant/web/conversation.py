@@ -7,7 +7,11 @@ from dataclasses import asdict
 from typing import Any
 
 from assistant.records import Citation
+from assistant.text.phrases import REFUSAL
 from assistant.web import render
+
+CHOOSE_A_TOPIC = "Choose one of the topics it covers, offered below the conversation, or ask another way."
+"""What a refusal says in the chat (the topics are buttons below it, not a run-on list)."""
 
 
 def passage_of(citation: Citation | dict[str, Any], chunks: dict[str, Any]) -> str | None:
@@ -28,7 +32,9 @@ def chat_messages(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     messages = []
     for turn in turns:
         messages.append({"role": "user", "content": render.chat_markdown(turn["question"])})
-        messages.append({"role": "assistant", "content": render.chat_markdown(turn["answer"]["answer"])})
+        answer = turn["answer"]
+        text = f"{REFUSAL} {CHOOSE_A_TOPIC}" if answer["abstained"] else answer["answer"]
+        messages.append({"role": "assistant", "content": render.chat_markdown(text)})
     return messages
 
 
@@ -37,4 +43,4 @@ def turn_sources_html(turn: dict[str, Any]) -> str:
     answer = turn["answer"]
     if answer["abstained"]:
         return render.refusal_sources_html()
-    return render.sources_html(answer["citations"], turn["passages"])
+    return render.sources_html(answer["citations"], turn["passages"], turn.get("documents"))
