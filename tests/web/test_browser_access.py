@@ -275,6 +275,7 @@ def test_screenshots_of_every_tab_on_a_laptop(page: Any, app_url: str) -> None:
     ask(page, QUESTION)
     page.wait_for_selector("#next-steps .next-steps")
     page.locator("#sources details.source > summary").first.click()
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "laptop-ask.png"))
     for key, name in TABS[1:]:
         show_tab(page, name)
