@@ -22,7 +22,7 @@ from assistant.records import Answer, Citation
 from assistant.settings import Settings
 from assistant.text.question import clean_question
 from assistant.web import render
-from assistant.web.conversation import chat_messages, passage_of, turn_sources_html
+from assistant.web.conversation import chat_messages, passage_of, shown_answer, turn_sources_html
 from assistant.web.engines import Engines
 from assistant.web.files import ExportFolder, max_upload_bytes, read_upload
 from assistant.web.signposts import Signposts
@@ -111,7 +111,7 @@ class Handlers:
                     answer = event
                     continue
                 time.sleep(max(0.0, STREAM_PAUSE - (time.monotonic() - shown_at)))
-                messages[-1]["content"] = render.chat_markdown(event)
+                messages[-1]["content"] = render.chat_markdown(shown_answer(event))
                 yield messages, *unchanged(7)
                 shown_at = time.monotonic()
         except InputError as error:
@@ -138,7 +138,7 @@ class Handlers:
         return (
             chat_messages(turns),
             turns,
-            turn_sources_html(turn),
+            turn_sources_html(turn, turns),
             gr.skip(),
             gr.DownloadButton(value=export, visible=True),
             len(turns) - 1,
@@ -179,7 +179,7 @@ class Handlers:
         if not isinstance(index, int) or not 0 <= index // 2 < len(turns) or index // 2 == shown:
             return gr.skip(), gr.skip(), gr.skip()
         turn = turns[index // 2]
-        return turn_sources_html(turn), index // 2, self.signposts.next_steps_html(turn)
+        return turn_sources_html(turn, turns), index // 2, self.signposts.next_steps_html(turn)
 
     def rate_answer(self, turns: list[dict[str, Any]], data: gr.LikeData) -> None:
         """Record a thumbs up or down given to an answer in the chat."""

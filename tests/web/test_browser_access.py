@@ -103,6 +103,8 @@ def test_axe_finds_no_serious_or_critical_violations_on_any_tab(
         pages = make_page(browser, viewport)
         page = next(pages)
         open_app(page, app_url)
+        # The page script names Gradio's example questions a group (a "list" without list items).
+        page.wait_for_selector('#chat .examples[role="group"]')
         found[f"{size} ask (empty)"] = blocking_violations(page)
         ask(page, QUESTION)
         page.wait_for_selector("#next-steps .next-steps")
@@ -243,6 +245,13 @@ def test_follow_ups_are_clickable_and_answer(page: Any, app_url: str) -> None:
     assert page.locator('#chat [data-testid="user"]').last.inner_text().strip() == chosen
     answer = page.locator('#chat [data-testid="bot"]').last.inner_text()
     assert REFUSAL not in answer and "[1]" in answer
+    page.wait_for_selector('#sources .cite-labels ol[data-turn="1"]', state="attached")
+    names = page.evaluate(
+        """() => [...document.querySelectorAll('#chat .message-row.bot-row')].map(
+             (row) => row.querySelector('button.cite')?.getAttribute('aria-label'))"""
+    )
+    first = page.locator('#sources .cite-labels ol[data-turn="0"] li[data-n="1"]').text_content()
+    assert names[0] == first and all(name.startswith("Source 1: ") for name in names)  # each its own
 
 
 def test_a_refusal_offers_the_topics_as_questions(page: Any, app_url: str) -> None:

@@ -12,7 +12,7 @@ from assistant.records import Chunk
 from assistant.service import open_assistant
 from assistant.settings import Settings
 from assistant.text.phrases import EMPTY_QUESTION, REFUSAL, refusal
-from assistant.web.conversation import CHOOSE_A_TOPIC, chat_messages
+from assistant.web.conversation import CHOOSE_A_TOPIC, chat_messages, citation_labels, turn_sources_html
 from assistant.web.handlers import Handlers
 from assistant.web.library import Library
 from assistant.web.next_steps import also_relevant, follow_up_questions, question_about, topic_questions
@@ -181,3 +181,29 @@ def test_document_endpoint(client: Client, tmp_path: Path) -> None:
     page = client.predict(cited["doc"], cited["start"], cited["quote"], api_name="/document")
     assert page.count('id="doc-focus"') == 1 and "<mark>" in page and 'class="doc-heading"' in page
     assert UNKNOWN_DOCUMENT in client.predict("no-such.txt", 0, "", api_name="/document")
+
+
+def test_every_answer_keeps_the_names_of_its_citations() -> None:
+    first = {
+        "answer": {
+            "abstained": False,
+            "citations": [{"n": 1, "doc": "001.txt", "title": "t", "section": "S"}],
+        },
+        "passages": [None],
+        "documents": {"001.txt": SOCITM},
+    }
+    second = {
+        "answer": {
+            "abstained": False,
+            "citations": [{"n": 1, "doc": "x.txt", "title": XSS, "section": None}],
+        },
+        "passages": [None],
+    }
+    assert citation_labels([first, second]) == [{1: "Source 1: Socitm, S"}, {1: f"Source 1: {XSS}"}]
+    panel = turn_sources_html(second, [first, second])
+    assert '<ol data-turn="0"><li data-n="1">Source 1: Socitm, S</li></ol>' in panel
+    assert '<ol data-turn="1"><li data-n="1">' in panel and "<script>" not in panel
+    streamed = chat_messages(
+        [{"question": "q", "answer": {"abstained": False, "answer": refusal(["A", "B"])}}]
+    )
+    assert CHOOSE_A_TOPIC in streamed[1]["content"]  # a refusal as it streams is shown short too

@@ -16,6 +16,7 @@ from assistant.web.render.about import status_page_html
 from assistant.web.render.chat import (
     NO_SOURCES,
     chat_markdown,
+    citation_labels_html,
     conversation_markdown,
     passage_html,
     refusal_sources_html,
@@ -51,6 +52,7 @@ __all__ = [
     "source_label",
     "STATUS_LABELS",
     "chat_markdown",
+    "citation_labels_html",
     "checklist_html",
     "citation_line_html",
     "citations_html",

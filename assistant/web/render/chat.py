@@ -103,6 +103,19 @@ def sources_html(
     return f'<div class="sources"><div class="sources-count">{escape(count)}</div>{"".join(cards)}</div>'
 
 
+def citation_labels_html(labels: Sequence[Mapping[int, str]]) -> str:
+    """The names of each answer's citations, hidden, for the page script (empty without any)."""
+    if not any(labels):
+        return ""
+    lists = "".join(
+        f'<ol data-turn="{turn}">'
+        + "".join(f'<li data-n="{int(n)}">{escape(label)}</li>' for n, label in names.items())
+        + "</ol>"
+        for turn, names in enumerate(labels)
+    )
+    return f'<div class="cite-labels" hidden>{lists}</div>'
+
+
 def refusal_sources_html() -> str:
     """The sources panel after a refusal."""
     return (

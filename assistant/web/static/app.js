@@ -2,7 +2,13 @@
   // Citations: inline [n] markers of answers become buttons named after their source ("Source 2:
   // Socitm, Reasons why shared services fail"), reachable by Tab; one opens source n in the panel.
   const MARKER = /(\[\d{1,3}\])/;
-  const labelOf = (n) => {
+  const labelOf = (marker) => {
+    // The names of every answer's citations come with the sources panel; else the card shown now.
+    const n = marker.dataset.n;
+    const row = marker.closest('.message-row');
+    const turn = [...document.querySelectorAll('#chat .message-row.bot-row')].indexOf(row);
+    const named = document.querySelector(`#sources .cite-labels ol[data-turn="${turn}"] li[data-n="${n}"]`);
+    if (named) return named.textContent;
     const card = document.getElementById('source-' + n);
     return (card && card.dataset.label) || 'Source ' + n;
   };
@@ -33,7 +39,7 @@
       });
     });
     document.querySelectorAll('#chat button.cite').forEach((marker) => {
-      const label = labelOf(marker.dataset.n);
+      const label = labelOf(marker);
       if (marker.getAttribute('aria-label') !== label) marker.setAttribute('aria-label', label);
     });
     // Gradio lists its example questions as role=list without list items: name them a group instead.
