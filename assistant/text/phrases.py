@@ -15,4 +15,6 @@ EMPTY_QUESTION = "Please type a question."
 def refusal(topics: Sequence[str]) -> str:
     """The fixed refusal sentence plus what the guidance does cover."""
     hint = COVERAGE_HINT.format(topics="; ".join(topics)) if topics else ""
+    if hint.endswith(("?.", "!.", "..")):
+        hint = hint[:-1]  # a title that ends in its own punctuation ends the hint
     return f"{REFUSAL} {hint}".strip()

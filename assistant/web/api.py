@@ -1,4 +1,5 @@
-"""The app's JSON API for ``gradio_client``: ``/ask``, ``/review``, ``/prompts`` and ``/feedback``."""
+"""The app's JSON API for ``gradio_client``: ``/ask``, ``/review``, ``/prompts`` and ``/feedback``; and
+``/document``, the document view's HTML, which the page fetches when a source is opened."""
 
 from __future__ import annotations
 
@@ -27,3 +28,4 @@ def register_api(handlers: Handlers) -> None:
     )
     gr.api(handlers.prompts, api_name="prompts")
     gr.api(handlers.feedback, api_name="feedback")
+    gr.api(handlers.document, api_name="document")

@@ -52,7 +52,7 @@ def build_app(assistant: Any, settings: Settings, stream: AnswerStream | None = 
         title=APP_TITLE, analytics_enabled=False, delete_cache=(EXPORT_MAX_AGE, EXPORT_MAX_AGE)
     ) as demo:
         gr.HTML(header_html(settings), elem_id="app-header")
-        with gr.Tabs(elem_id="tabs"):
+        with gr.Tabs(elem_id="tabs", overflow_behavior="wrap"):
             build_ask_tab(handlers, settings)
             build_review_tab(handlers, settings)
             build_prompts_tab(handlers)

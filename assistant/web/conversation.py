@@ -7,7 +7,11 @@ from dataclasses import asdict
 from typing import Any
 
 from assistant.records import Citation
+from assistant.text.phrases import REFUSAL
 from assistant.web import render
+
+CHOOSE_A_TOPIC = "Choose one of the topics it covers, offered below the conversation, or ask another way."
+"""What a refusal says in the chat (the topics are buttons below it, not a run-on list)."""
 
 
 def passage_of(citation: Citation | dict[str, Any], chunks: dict[str, Any]) -> str | None:
@@ -23,18 +27,42 @@ def passage_of(citation: Citation | dict[str, Any], chunks: dict[str, Any]) -> s
     )
 
 
+def shown_answer(text: str, abstained: bool = False) -> str:
+    """An answer (or the text streamed so far) as the chat shows it: a refusal without its run-on list
+    of titles, which the "where next" panel offers as buttons."""
+    return f"{REFUSAL} {CHOOSE_A_TOPIC}" if abstained or text.startswith(REFUSAL) else text
+
+
 def chat_messages(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """The Chatbot messages of a conversation (user text shown literally; answers with citations)."""
     messages = []
     for turn in turns:
         messages.append({"role": "user", "content": render.chat_markdown(turn["question"])})
-        messages.append({"role": "assistant", "content": render.chat_markdown(turn["answer"]["answer"])})
+        text = shown_answer(turn["answer"]["answer"], turn["answer"]["abstained"])
+        messages.append({"role": "assistant", "content": render.chat_markdown(text)})
     return messages
 
 
-def turn_sources_html(turn: dict[str, Any]) -> str:
-    """The sources panel of one turn."""
+def citation_labels(turns: Sequence[dict[str, Any]]) -> list[dict[int, str]]:
+    """Per turn, the accessible name of each citation ``[n]`` (``Source n: publisher, section``)."""
+    return [
+        {
+            int(citation["n"]): render.source_label(
+                int(citation["n"]),
+                (turn.get("documents") or {}).get(citation["doc"], {"title": citation["title"]}),
+                citation.get("section"),
+            )
+            for citation in turn["answer"]["citations"]
+        }
+        for turn in turns
+    ]
+
+
+def turn_sources_html(turn: dict[str, Any], turns: Sequence[dict[str, Any]] = ()) -> str:
+    """The sources panel of one turn, with the names of every turn's citations (``turns``) for the page
+    script, which gives them to the ``[n]`` buttons of each answer."""
     answer = turn["answer"]
+    labels = render.citation_labels_html(citation_labels(turns))
     if answer["abstained"]:
-        return render.refusal_sources_html()
-    return render.sources_html(answer["citations"], turn["passages"])
+        return render.refusal_sources_html() + labels
+    return render.sources_html(answer["citations"], turn["passages"], turn.get("documents")) + labels

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,12 @@ from assistant.answering.feedback import record_feedback
 from assistant.errors import InputError
 from assistant.records import Answer, Citation
 from assistant.settings import Settings
+from assistant.text.question import clean_question
 from assistant.web import render
-from assistant.web.conversation import chat_messages, passage_of, turn_sources_html
+from assistant.web.conversation import chat_messages, passage_of, shown_answer, turn_sources_html
 from assistant.web.engines import Engines
 from assistant.web.files import ExportFolder, max_upload_bytes, read_upload
+from assistant.web.signposts import Signposts
 from assistant.web.streams import AnswerStream, default_stream, final_answer
 
 PASTED_NAME = "pasted-proposal.txt"
@@ -33,6 +36,11 @@ STREAM_PAUSE = 0.03
 
 PROMPT_COUNTS = (3, 10, 5)
 """Fewest, most and default number of discussion prompts."""
+
+
+def unchanged(count: int) -> tuple[Any, ...]:
+    """``count`` outputs left as they are."""
+    return tuple(gr.skip() for _ in range(count))
 
 
 def selected_turn(index: Any) -> Any:
@@ -63,6 +71,7 @@ class Handlers:
         self.settings = settings
         self.stream = stream or default_stream(assistant, settings)
         self.engines = Engines(assistant, settings)
+        self.signposts = Signposts(assistant, settings)
         self.exports = exports or ExportFolder()
         self.upload_limit = max_upload_bytes(settings)
 
@@ -79,18 +88,21 @@ class Handlers:
         """Answer a question in the chat, streamed; then the sources panel and the export button.
 
         Yields the chatbot's messages, the turns, the sources panel, the question box, the export
-        button and the turn whose sources are shown.
+        button, the turn whose sources are shown, the "where next" panel and the question's message
+        (an empty or over-long question gets a message there and nothing else changes).
         """
         text = (question or "").strip()
-        if not text:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            clean_question(text, self.settings.max_question_chars)
+        except InputError as error:
+            yield *unchanged(7), render.notice_html(str(error), kind="error", alert=True)
             return
         history = [turn["query"] for turn in turns]
         messages = chat_messages(turns) + [
             {"role": "user", "content": render.chat_markdown(text)},
             {"role": "assistant", "content": "*Searching the guidance…*"},
         ]
-        yield messages, gr.skip(), gr.skip(), "", gr.skip(), gr.skip()
+        yield messages, gr.skip(), gr.skip(), "", gr.skip(), gr.skip(), "", ""
         answer: Answer | None = None
         shown_at = 0.0
         try:
@@ -99,12 +111,12 @@ class Handlers:
                     answer = event
                     continue
                 time.sleep(max(0.0, STREAM_PAUSE - (time.monotonic() - shown_at)))
-                messages[-1]["content"] = render.chat_markdown(event)
-                yield messages, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                messages[-1]["content"] = render.chat_markdown(shown_answer(event))
+                yield messages, *unchanged(7)
                 shown_at = time.monotonic()
         except InputError as error:
-            gr.Warning(str(error))
-            yield chat_messages(turns), gr.skip(), gr.skip(), text, gr.skip(), gr.skip()
+            notice = render.notice_html(str(error), kind="error", alert=True)
+            yield chat_messages(turns), gr.skip(), gr.skip(), question, *unchanged(3), notice
             return
         if answer is None:
             raise gr.Error("The answer could not be completed; please try again.")
@@ -119,16 +131,19 @@ class Handlers:
             "query": self.assistant.standalone_query(text, history),
             "answer": answer.to_json(),
             "passages": self.passages_for(answer.citations),
+            "documents": self.signposts.documents_for([asdict(c) for c in answer.citations]),
         }
         turns = [*turns, turn]
         export = self.exports.write("guidance-conversation.md", render.conversation_markdown(turns))
         return (
             chat_messages(turns),
             turns,
-            turn_sources_html(turn),
+            turn_sources_html(turn, turns),
             gr.skip(),
             gr.DownloadButton(value=export, visible=True),
             len(turns) - 1,
+            gr.skip(),
+            gr.skip(),
         )
 
     def passages_for(self, citations: Sequence[Citation]) -> list[str | None]:
@@ -142,15 +157,29 @@ class Handlers:
         yield from self.respond(str(value.get("text", "")) if isinstance(value, dict) else str(value), turns)
 
     def clear_conversation(self) -> tuple[Any, ...]:
-        """Start a new conversation: no messages, no sources, no export."""
-        return [], [], render.sources_html([], []), "", gr.DownloadButton(value=None, visible=False), -1
+        """Start a new conversation: no messages, no sources, no export, no next steps or message."""
+        hidden = gr.DownloadButton(value=None, visible=False)
+        return [], [], render.sources_html([], []), "", hidden, -1, "", ""
+
+    def show_next_steps(self, turns: list[dict[str, Any]]) -> str:
+        """The "where next" panel of the latest answer (follow-ups, related passages, or topics)."""
+        return self.signposts.next_steps_html(turns[-1] if turns else None)
+
+    def document(self, doc: str, start: int, quote: str = "") -> str:
+        """The document view: the whole indexed document ``doc`` with its headings, opened at character
+        ``start`` with ``quote`` highlighted (HTML)."""
+        try:
+            return self.signposts.document_html(str(doc), int(start), str(quote or ""))
+        except (TypeError, ValueError):
+            return render.notice_html("The document could not be opened: no such place in it.", kind="error")
 
     def show_turn_sources(self, turns: list[dict[str, Any]], shown: int, data: gr.SelectData) -> Any:
-        """Show the sources of the message clicked (unless the panel already shows them)."""
+        """Show the sources and next steps of the message clicked (unless they are already shown)."""
         index = selected_turn(data.index)
         if not isinstance(index, int) or not 0 <= index // 2 < len(turns) or index // 2 == shown:
-            return gr.skip(), gr.skip()
-        return turn_sources_html(turns[index // 2]), index // 2
+            return gr.skip(), gr.skip(), gr.skip()
+        turn = turns[index // 2]
+        return turn_sources_html(turn, turns), index // 2, self.signposts.next_steps_html(turn)
 
     def rate_answer(self, turns: list[dict[str, Any]], data: gr.LikeData) -> None:
         """Record a thumbs up or down given to an answer in the chat."""

@@ -155,7 +155,7 @@ def test_streamed_answer_with_citations_and_sources(page: Any, app_url: str, cap
         print(f"\nfirst answer text in the browser {elapsed:.0f} ms after Ask (warm, real model)")
     assert elapsed < FIRST_ANSWER_BUDGET_MS
 
-    page.wait_for_selector("#chat sup.cite")
+    page.wait_for_selector("#chat button.cite")
     page.wait_for_selector("#sources details.source")
     answer = page.locator('#chat [data-testid="bot"]').last.inner_text()
     assert "[1]" in answer and "shared services" in answer.lower()
@@ -168,7 +168,7 @@ def test_streamed_answer_with_citations_and_sources(page: Any, app_url: str, cap
     assert page.locator("#source-1 .source-title").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "ask-source-open.png"))
 
-    page.locator("#chat sup.cite", has_text="[2]").first.click()
+    page.locator("#chat button.cite", has_text="[2]").first.click()
     page.wait_for_selector("#source-2[open] mark", state="visible")
 
 

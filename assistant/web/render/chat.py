@@ -13,6 +13,8 @@ from typing import Any
 
 from assistant.text.quotes import locate_quote
 from assistant.web.render.common import escape, source_heading
+from assistant.web.render.document import byline, source_label
+from assistant.web.render.next_steps import open_document_button
 
 NO_SOURCES = "Sources appear here: each quoted passage with its document, section and surrounding text."
 
@@ -48,42 +50,78 @@ def passage_html(passage: str | None, quote: str, context_lines: int = 1) -> str
     return lead + "".join(f"<p>{line}</p>" for line in lines) + tail
 
 
-def sources_html(citations: Sequence[Mapping[str, Any]], passages: Sequence[str | None]) -> str:
+def source_card_html(citation: Mapping[str, Any], passage: str | None, details: Mapping[str, Any]) -> str:
+    """One source card: title, publisher and year, section and quote; opened, the passage in context,
+    a button to the document view, and the file and characters in a small line."""
+    n = int(citation["n"])
+    section = citation.get("section")
+    quote = str(citation.get("quote", ""))
+    title = details.get("title") or citation.get("title", "")
+    meta = byline(details) or str(details.get("kind") or "")
+    optional = (f'<span class="source-byline">{escape(meta)}</span>' if meta else "") + (
+        f'<span class="source-section">{escape(section)}</span>' if section else ""
+    )
+    opener = open_document_button(
+        str(citation.get("doc", "")), int(citation.get("start", 0)), "Open the whole document here", quote
+    )
+    return (
+        f'<details class="source" id="source-{n}" data-label="{escape(source_label(n, details, section))}">'
+        f'<summary><span class="source-n">{n}</span>'
+        f'<span class="source-head"><span class="source-title">{escape(title)}</span>{optional}'
+        f'<span class="source-quote">“{escape(quote)}”</span></span></summary>'
+        f'<div class="source-passage">{passage_html(passage, quote)}</div>'
+        f'<div class="source-actions">{opener}</div>'
+        f'<div class="source-where">{escape(citation.get("doc", ""))} · characters '
+        f"{int(citation.get('start', 0)):,}–{int(citation.get('end', 0)):,}</div>"
+        "</details>"
+    )
+
+
+def sources_html(
+    citations: Sequence[Mapping[str, Any]],
+    passages: Sequence[str | None],
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
     """The sources panel: one expandable card per citation, its passage with the quote highlighted.
 
     Args:
         citations: Citation dicts (``n, doc, title, section, quote, start, end``).
         passages: The text around each citation (the chunk holding it), or None when unknown.
+        documents: Each cited document's details by file name (``Library.describe``: title, publisher,
+            author, year); a document left out is shown with the citation's title alone.
     """
     if not citations:
         return f'<div class="sources-empty">{escape(NO_SOURCES)}</div>'
-    cards = []
-    for citation, passage in zip(citations, passages, strict=True):
-        n = int(citation["n"])
-        section = citation.get("section")
-        section_html = f'<span class="source-section">{escape(section)}</span>' if section else ""
-        cards.append(
-            f'<details class="source" id="source-{n}">'
-            f'<summary><span class="source-n">{n}</span>'
-            f'<span class="source-head"><span class="source-title">{escape(citation.get("title", ""))}</span>'
-            f"{section_html}"
-            f'<span class="source-quote">“{escape(citation.get("quote", ""))}”</span></span></summary>'
-            f'<div class="source-passage">{passage_html(passage, str(citation.get("quote", "")))}</div>'
-            f'<div class="source-where">{escape(citation.get("doc", ""))} · characters '
-            f"{int(citation.get('start', 0)):,}–{int(citation.get('end', 0)):,}</div>"
-            "</details>"
-        )
+    documents = documents or {}
+    cards = [
+        source_card_html(citation, passage, documents.get(str(citation.get("doc")), {}))
+        for citation, passage in zip(citations, passages, strict=True)
+    ]
     count = (
         f"{len(citations)} quoted passage{'s' if len(citations) != 1 else ''} — open one to see it in context"
     )
     return f'<div class="sources"><div class="sources-count">{escape(count)}</div>{"".join(cards)}</div>'
 
 
+def citation_labels_html(labels: Sequence[Mapping[int, str]]) -> str:
+    """The names of each answer's citations, hidden, for the page script (empty without any)."""
+    if not any(labels):
+        return ""
+    lists = "".join(
+        f'<ol data-turn="{turn}">'
+        + "".join(f'<li data-n="{int(n)}">{escape(label)}</li>' for n, label in names.items())
+        + "</ol>"
+        for turn, names in enumerate(labels)
+    )
+    return f'<div class="cite-labels" hidden>{lists}</div>'
+
+
 def refusal_sources_html() -> str:
     """The sources panel after a refusal."""
     return (
         '<div class="sources-empty">No sources: the guidance does not cover this question, '
-        "so nothing is quoted. Try asking it another way, or about one of the topics listed.</div>"
+        "so nothing is quoted. Try asking it another way, or about one of the topics offered below the "
+        "conversation.</div>"
     )
 
 

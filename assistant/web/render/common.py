@@ -12,9 +12,10 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def notice_html(message: str, kind: str = "info") -> str:
-    """A short message box (``info`` or ``error``), escaped."""
-    return f'<div class="notice notice-{escape(kind)}">{escape(message)}</div>'
+def notice_html(message: str, kind: str = "info", alert: bool = False) -> str:
+    """A short message box (``info`` or ``error``), escaped; ``alert`` has screen readers read it out."""
+    role = ' role="alert"' if alert else ""
+    return f'<div class="notice notice-{escape(kind)}"{role}>{escape(message)}</div>'
 
 
 def source_heading(citation: Mapping[str, Any]) -> str:

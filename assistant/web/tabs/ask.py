@@ -40,6 +40,8 @@ class AskTab:
     new_chat: gr.Button
     export: gr.DownloadButton
     sources: gr.HTML
+    next_steps: gr.HTML
+    message: gr.HTML
 
 
 def build_ask_tab(handlers: Handlers, settings: Settings) -> AskTab:
@@ -50,8 +52,12 @@ def build_ask_tab(handlers: Handlers, settings: Settings) -> AskTab:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 chatbot = build_chatbot()
+                next_steps = gr.HTML("", elem_id="next-steps")
                 with gr.Row(elem_id="ask-row"):
+                    # No max_length: a browser would cut a pasted question silently; the counter and
+                    # the message below say when it is too long.
                     question_box = gr.Textbox(
+                        label="Your question",
                         show_label=False,
                         placeholder="Ask about shared services — e.g. why do shared services fail?",
                         lines=1,
@@ -59,9 +65,10 @@ def build_ask_tab(handlers: Handlers, settings: Settings) -> AskTab:
                         scale=6,
                         autofocus=True,
                         elem_id="question",
-                        max_length=settings.max_question_chars,
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="send")
+                gr.HTML(counter_html(settings.max_question_chars), elem_id="question-counter-box")
+                message = gr.HTML("", elem_id="question-message")
                 with gr.Row(elem_id="chat-actions"):
                     new_chat = gr.Button(
                         "New conversation", size="sm", variant="secondary", scale=0, min_width=160
@@ -78,9 +85,19 @@ def build_ask_tab(handlers: Handlers, settings: Settings) -> AskTab:
             with gr.Column(scale=2, min_width=320, elem_id="sources-column"):
                 gr.HTML('<div class="panel-title">Sources</div>')
                 sources = gr.HTML(render.sources_html([], []), elem_id="sources")
-    tab = AskTab(turns, shown_turn, chatbot, question_box, send, new_chat, export, sources)
+    tab = AskTab(
+        turns, shown_turn, chatbot, question_box, send, new_chat, export, sources, next_steps, message
+    )
     wire_ask_events(tab, handlers)
     return tab
+
+
+def counter_html(limit: int) -> str:
+    """The question's character counter, which the page script fills in as the limit comes near."""
+    return (
+        f'<div class="question-counter" id="question-counter" data-limit="{int(limit)}" '
+        'aria-live="polite"></div>'
+    )
 
 
 def build_chatbot() -> gr.Chatbot:
@@ -95,13 +112,23 @@ def build_chatbot() -> gr.Chatbot:
         placeholder=CHAT_PLACEHOLDER,
         examples=[{"text": question} for question in EXAMPLE_QUESTIONS],
         latex_delimiters=[],
+        autoscroll=False,  # the page script scrolls a new answer's start into view instead
         layout="panel",
     )
 
 
 def wire_ask_events(tab: AskTab, handlers: Handlers) -> None:
     """Connect the Ask tab's button, box and chat events to the handlers."""
-    conversation = [tab.chatbot, tab.turns, tab.sources, tab.question_box, tab.export, tab.shown_turn]
+    conversation = [
+        tab.chatbot,
+        tab.turns,
+        tab.sources,
+        tab.question_box,
+        tab.export,
+        tab.shown_turn,
+        tab.next_steps,
+        tab.message,
+    ]
     ask_event: dict[str, Any] = {
         "fn": handlers.respond,
         "inputs": [tab.question_box, tab.turns],
@@ -112,12 +139,20 @@ def wire_ask_events(tab: AskTab, handlers: Handlers) -> None:
     }
     # One event for the button and Enter, run once at a time: a question sent while the previous
     # answer streams would otherwise start from a conversation without that answer.
-    gr.on([tab.send.click, tab.question_box.submit], trigger_mode="once", **ask_event)
-    tab.chatbot.example_select(**{**ask_event, "fn": handlers.answer_example, "inputs": [tab.turns]})
+    next_steps: dict[str, Any] = {
+        "fn": handlers.show_next_steps,
+        "inputs": [tab.turns],
+        "outputs": [tab.next_steps],
+        "api_visibility": "private",
+    }
+    gr.on([tab.send.click, tab.question_box.submit], trigger_mode="once", **ask_event).then(**next_steps)
+    tab.chatbot.example_select(**{**ask_event, "fn": handlers.answer_example, "inputs": [tab.turns]}).then(
+        **next_steps
+    )
     tab.chatbot.select(
         handlers.show_turn_sources,
         [tab.turns, tab.shown_turn],
-        [tab.sources, tab.shown_turn],
+        [tab.sources, tab.shown_turn, tab.next_steps],
         api_visibility="private",
     )
     tab.chatbot.like(handlers.rate_answer, [tab.turns], None, api_visibility="private")

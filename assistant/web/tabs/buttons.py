@@ -22,7 +22,7 @@ def action_row(
         downloads: Label and element id of each download.
         result: The placeholder notice and element id of the result.
     """
-    with gr.Row():
+    with gr.Row(elem_classes=["action-row"]):
         action = gr.Button(button[0], variant="primary", elem_id=button[1], scale=0, min_width=200)
         first, second = (download_button(label, elem_id) for label, elem_id in downloads)
     html = gr.HTML(render.notice_html(result[0]), elem_id=result[1])

@@ -19,7 +19,7 @@ def build_review_tab(handlers: Handlers, settings: Settings) -> None:
             '<p class="tab-intro">Check a shared-services proposal against the success and failure '
             "factors in the guidance. The file is read on this machine and deleted once reviewed.</p>"
         )
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="review-inputs"):
             upload = gr.File(
                 label=f"Upload a proposal (.txt .md .pdf .docx, up to {settings.max_upload_mb:g} MB)",
                 file_types=list(PROPOSAL_SUFFIXES),
