@@ -24,7 +24,7 @@ from assistant.discussion.themes import Theme, ThemeSource, find_theme, load_the
 from assistant.discussion.tuning import MAX_PROMPT_SIMILARITY
 from assistant.errors import InputError
 from assistant.text.loaders import load_text
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, FakeEmbeddings
 from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
 THEME_IDS = [theme.id for theme in load_themes()]
@@ -181,7 +181,7 @@ def test_every_template_reads_as_a_finished_prompt(fake_assistant: Any) -> None:
     sentences = fake_assistant.index.sentences_of(list(chunks))
     roles_seen = set()
     for theme in load_themes():
-        scope = gather_material(theme, chunks, sentences, np.zeros(256, dtype=np.float32), book)
+        scope = gather_material(theme, chunks, sentences, np.zeros(FakeEmbeddings().dimensions, dtype=np.float32), book)
         for material in scope.material:
             roles_seen.add(material.role)
             for template in book.templates:
