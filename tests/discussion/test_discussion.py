@@ -181,7 +181,9 @@ def test_every_template_reads_as_a_finished_prompt(fake_assistant: Any) -> None:
     sentences = fake_assistant.index.sentences_of(list(chunks))
     roles_seen = set()
     for theme in load_themes():
-        scope = gather_material(theme, chunks, sentences, np.zeros(FakeEmbeddings().dimensions, dtype=np.float32), book)
+        scope = gather_material(
+            theme, chunks, sentences, np.zeros(FakeEmbeddings().dimensions, dtype=np.float32), book
+        )
         for material in scope.material:
             roles_seen.add(material.role)
             for template in book.templates:
