@@ -108,16 +108,20 @@ def assert_clean_failure(result: subprocess.CompletedProcess[bytes], fragment: s
 
 
 def build_pdf(text: str, to_unicode: bytes | None = None) -> bytes:
-    """A one-page PDF showing ``text``; ``to_unicode`` is a CMap that maps its character codes."""
-    content = f"BT /F1 18 Tf 20 100 Td ({text}) Tj ET".encode("latin-1")
+    """A one-page PDF showing ``text``, a line of the page per line of text; ``to_unicode`` is a CMap that
+    maps its character codes."""
+    lines = text.split("\n")
+    height = max(144, 40 + 20 * len(lines))
+    shown = " T* ".join(f"({line}) Tj" for line in lines)
+    content = f"BT /F1 18 Tf 20 {height - 44} Td 20 TL {shown} ET".encode("latin-1")
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica%s >>" % (
         b" /ToUnicode 6 0 R" if to_unicode else b""
     )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 144] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 %d] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>" % height,
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         font,
     ]

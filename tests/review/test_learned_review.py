@@ -10,6 +10,7 @@ import pytest
 
 from assistant.review.judge import review_document, review_text
 from assistant.review.records import Review
+from tests.reliability.reliability_fixtures import build_pdf
 from tests.review.test_review import RISKY, SOUND, finding_of, status_of
 
 JOINT_HR = """# Joint HR service
@@ -51,28 +52,9 @@ def joint_hr_docx() -> bytes:
 
 
 def joint_hr_pdf() -> bytes:
-    """The proposal as a one-page PDF, one line of text per line of the Markdown (without the marks)."""
-    lines = [line.lstrip("# ").replace("(", "").replace(")", "") for line in JOINT_HR.splitlines() if line]
-    commands = ["BT /F1 9 Tf 30 800 Td 12 TL"] + [f"({line}) Tj T*" for line in lines] + ["ET"]
-    content = "\n".join(commands).replace("’", "'").encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    output = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(output))
-        output += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(output)
-    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    output += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(output)
+    """The proposal as a PDF, one line of text per line of the Markdown (without the marks)."""
+    lines = [line.lstrip("# ").replace("’", "'") for line in JOINT_HR.splitlines() if line]
+    return build_pdf("\n".join(lines))
 
 
 def assert_planted_risks_found(review: Review) -> None:

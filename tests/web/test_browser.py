@@ -102,10 +102,9 @@ PAGE_TIMEOUT_MS = 120_000
 (The first-answer time is measured in the page and reported, not bounded by this.)"""
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh laptop-sized page that may download files; fails the test on any request off loopback."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+def make_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A fresh page of a size that may download files; fails the test on any request off loopback."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     tab = context.new_page()
     requests: list[str] = []
@@ -114,6 +113,12 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
     outside = [url for url in requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))]
     assert not outside, f"the page contacted other hosts: {outside}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh laptop-sized page."""
+    yield from make_page(browser, {"width": 1366, "height": 900})
 
 
 def open_app(page: Any, url: str) -> None:

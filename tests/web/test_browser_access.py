@@ -18,7 +18,7 @@ import pytest
 from assistant.settings import Settings
 from assistant.text.phrases import EMPTY_QUESTION, REFUSAL
 from tests.web import test_browser
-from tests.web.test_browser import PAGE_TIMEOUT_MS, SCREENSHOTS, ask, open_app
+from tests.web.test_browser import SCREENSHOTS, ask, make_page, open_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,19 +36,6 @@ TABS = (
 )
 BLOCKING = ("serious", "critical")
 QUESTION = "Why do shared services fail?"
-
-
-def make_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
-    """A fresh page of a size; fails the test on any request off loopback."""
-    context = browser.new_context(viewport=viewport, accept_downloads=True)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    tab = context.new_page()
-    requests: list[str] = []
-    tab.on("request", lambda request: requests.append(request.url))
-    yield tab
-    context.close()
-    outside = [url for url in requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))]
-    assert not outside, f"the page contacted other hosts: {outside}"
 
 
 @pytest.fixture
