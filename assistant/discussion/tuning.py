@@ -26,6 +26,10 @@ RELATED_MIN = 0.55
 RELATED_MAX = 0.9
 """Above this cosine, the other sentence only repeats the anchor and is not worth quoting."""
 
+RESTATED_SHARE = 0.8
+"""Share of a quote's words found in a prompt's text from which the prompt counts as quoting it: its
+facilitator note then cites the quote by number instead of repeating it."""
+
 MIN_PROMPTS = 1
 MAX_PROMPTS = 20
 """How many prompts a trainer may ask for at once (command line, web app and API alike)."""
