@@ -15,7 +15,7 @@ import numpy as np
 from assistant.discussion.authored import contrast_candidates, scenario_candidates
 from assistant.discussion.candidate import Candidate
 from assistant.discussion.material import Material, Scope, item_text
-from assistant.discussion.motions import build_motion
+from assistant.discussion.motions import LEANS_BACK, build_motion
 from assistant.discussion.templates import KINDS, PICK_ORDER, FilledKind, Kind, PromptTemplate, TemplateBook
 from assistant.discussion.tuning import (
     ANCHOR_OVERLAP,
@@ -62,6 +62,8 @@ def build_candidates(scope: Scope, book: TemplateBook, rng: random.Random) -> di
         for kind in FILLED_KINDS:
             if kind != "question" and not _claims(material, book):
                 continue
+            if kind == "self_assessment" and not _assessable(material, book):
+                continue
             options = [
                 (f"{kind}:{number}", fill(template, material, motion))
                 for number, template in enumerate(book.templates)
@@ -83,6 +85,16 @@ def build_candidates(scope: Scope, book: TemplateBook, rng: random.Random) -> di
 
 
 FILLED_KINDS: tuple[FilledKind, ...] = ("question", "self_assessment", "debate")
+
+
+def _assessable(material: Material, book: TemplateBook) -> bool:
+    """Whether a partnership can score itself against a sentence: any list item or key learning; a
+    statement only when it speaks of partners or sharing (a word of ``self_assessment_cues``) and does
+    not point back at the sentence before it."""
+    if material.role != "statement":
+        return True
+    text = material.sentence.text.lower()
+    return any(cue in text for cue in book.self_assessment_cues) and not LEANS_BACK.search(text)
 
 
 def _claims(material: Material, book: TemplateBook) -> bool:

@@ -130,6 +130,7 @@ class TemplateBook(BaseModel):
     kind_weights: dict[Kind, float]
     debate_cues: frozenset[str]
     imperative_openers: frozenset[str] = frozenset()
+    self_assessment_cues: tuple[str, ...] = ()
     probes: dict[Kind, tuple[str, ...]] = Field(default_factory=dict)
     avoid_phrases: tuple[str, ...] = ()
     list_contexts: tuple[ListContext, ...]

@@ -176,3 +176,26 @@ def test_every_self_assessment_template_asks_about_today_and_three_years() -> No
     for template in load_templates().templates:
         if template.kind == "self_assessment":
             assert "today" in template.text and "three years" in template.text, template.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "When this happens, the team has to switch to being internally focused on the partners.",
+        "It is arguable that some of the disconnection lies in a failure to resolve this conundrum.",
+        "There are strong arguments, defined in devolution proposals, for a stronger local face in national "
+        "services, provided that national integration is not lost and that the balance between national and "
+        "local is struck by digital operating models that every partner can trust.",
+    ],
+)
+def test_claims_that_lean_on_their_paragraph_or_run_long_make_no_motion(sentence: str) -> None:
+    assert build_motion(sentence, lowercase_vocabulary([sentence.lower()]), IMPERATIVES) is None
+
+
+def test_a_one_letter_opening_word_is_lowered() -> None:
+    sentence = "A homogeneous view of the problem will create a homogeneous solution."
+    motion = build_motion(sentence, lowercase_vocabulary(["a view"]), IMPERATIVES)
+    assert (
+        motion
+        == "This house believes that a homogeneous view of the problem will create a homogeneous solution."
+    )
