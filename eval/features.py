@@ -43,4 +43,30 @@ def check_features(figures: dict[str, Any], limits: FeatureThresholds) -> list[s
             for theme, result in figures["prompts"]["themes"].items()
             if not result["passed"]
         ]
+    return failures + _prompt_quality_failures(figures["prompts"]["themes"], limits)
+
+
+def _prompt_quality_failures(themes: dict[str, Any], limits: FeatureThresholds) -> list[str]:
+    """One line per theme whose prompts miss a quality threshold: kinds in a session, note overlap with
+    the quote, prompts about a tool. A figure the eval did not report misses."""
+    failures = []
+    for theme, result in themes.items():
+        kinds = result.get("session_kinds")
+        if kinds is None or kinds < limits.prompts_session_kinds_min:
+            failures.append(
+                f"prompts for theme {theme}: {kinds} kinds in a session, "
+                f"below {limits.prompts_session_kinds_min}"
+            )
+        overlap = result.get("note_overlap_max")
+        if overlap is None or overlap >= limits.prompts_note_overlap_under:
+            failures.append(
+                f"prompts for theme {theme}: a note shares {overlap} of its words with its quote "
+                f"(must be under {limits.prompts_note_overlap_under})"
+            )
+        tools = result.get("tool_prompts")
+        if tools is None or tools > limits.prompts_tool_prompts_max:
+            failures.append(
+                f"prompts for theme {theme}: {tools} prompts about a tool "
+                f"(at most {limits.prompts_tool_prompts_max})"
+            )
     return failures

@@ -55,6 +55,15 @@ class FeatureThresholds(_Strict):
         True, description="Sound proposals within their false-risk allowance."
     )
     prompts_all_themes: bool = Field(True, description="Every theme: distinct, verbatim, in-theme prompts.")
+    prompts_session_kinds_min: int = Field(
+        0, ge=0, le=5, description="Every theme: least number of kinds among a one-hour session's prompts."
+    )
+    prompts_note_overlap_under: float = Field(
+        1.01, gt=0, le=1.01, description="Every note: shares less than this part of its words with its quote."
+    )
+    prompts_tool_prompts_max: int = Field(
+        1000, ge=0, description="Every theme: most prompts about the guidance's tools rather than its ideas."
+    )
 
 
 class Thresholds(_Strict):

@@ -17,12 +17,12 @@ from assistant.discussion.tuning import MAX_PROMPTS as MAX_COUNT
 from assistant.discussion.tuning import MIN_PROMPTS as MIN_COUNT
 from assistant.errors import EXIT_USAGE
 
-HANDOUT_SUFFIXES = (".md", ".docx")
+HANDOUT_SUFFIXES = (".md", ".csv", ".docx")
 
 NO_THEME = "give a theme with --theme THEME (see --list-themes)"
 EMPTY_THEME = "the theme is empty; give a theme id, a title or a few words (see --list-themes)"
 BAD_COUNT = "--count must be between {low} and {high} (got {count})"
-BAD_SUFFIX = "--out must name a .md or .docx file, not {name}"
+BAD_SUFFIX = "--out must name a .md, .csv or .docx file, not {name}"
 NOT_WRITABLE = "cannot write {path}: {reason}"
 
 
@@ -43,7 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--out", type=Path, metavar="FILE", help="write a printable handout: handout.md or handout.docx"
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write a handout: handout.md, handout.docx, or handout.csv (one prompt a row)",
     )
     parser.add_argument("--list-themes", action="store_true", help="list the themes and stop")
 

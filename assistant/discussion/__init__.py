@@ -1,5 +1,6 @@
-"""Discussion prompts for leadership sessions: questions, scenarios and debate motions on a theme, each
-anchored in quoted sentences of the guidance, and printable handouts of them. No language model.
+"""Discussion prompts for leadership sessions: questions, trade-offs, scenarios, self-assessments and
+debate motions on a theme, each anchored in quoted sentences of the guidance, and handouts of them. No
+language model.
 
 The public API:
 
@@ -7,11 +8,13 @@ The public API:
   ``PromptSet`` of ``DiscussionPrompt`` on a listed theme or free text (``prompts``);
 * ``load_themes()``, ``find_theme(themes, text)``, ``Theme`` and ``ThemeSource``: the theme list
   (``themes``); ``load_templates()``: the prompt templates (``templates``);
-* ``render_markdown(prompt_set)``, ``write_docx(prompt_set, path)`` and ``write_handout(prompt_set,
-  path)``: the handout (``handout``).
+* ``render_markdown(prompt_set)``, ``render_csv(prompt_set)``, ``write_docx(prompt_set, path)`` and
+  ``write_handout(prompt_set, path)``: the handout (``handout``).
 
-Inside: ``material`` gathers a theme's sentences, ``selection`` fills the templates and picks distinct
-prompts, ``notes`` writes the facilitator notes, ``tuning`` holds the tuned numbers. Importing the package
+Inside: ``material`` gathers a theme's sentences, ``selection`` fills the templates (``motions`` turns a
+claim into a debate motion) and picks distinct prompts, ``authored`` finds the sentences of the
+hand-written scenarios and contrasts, ``notes`` writes the facilitator notes, ``tuning`` holds the tuned
+numbers. Importing the package
 loads nothing more: each name is imported on first use.
 """
 
@@ -19,6 +22,7 @@ import importlib
 from typing import Any
 
 _HOMES = {
+    "render_csv": "handout",
     "render_markdown": "handout",
     "write_docx": "handout",
     "write_handout": "handout",
@@ -50,6 +54,7 @@ __all__ = [
     "generate_prompts",
     "load_templates",
     "load_themes",
+    "render_csv",
     "render_markdown",
     "resolve_theme",
     "write_docx",

@@ -1,9 +1,12 @@
 """Printable handouts of discussion prompts, in Markdown or Word (DOCX): title, theme, the prompts
-numbered and grouped by kind with their facilitator notes, and the quoted sources at the end.
+numbered and grouped by kind with their facilitator notes, and the quoted sources at the end; or a CSV
+sheet, one prompt a row with its kind, note and sources.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -11,16 +14,39 @@ from typing import Any
 from assistant.discussion.prompts import PromptSet
 from assistant.discussion.templates import KINDS
 
-HANDOUT_SUFFIXES = (".md", ".docx")
+HANDOUT_SUFFIXES = (".md", ".csv", ".docx")
 """File types a handout can be written as."""
 
-KIND_HEADINGS = {"question": "Questions", "scenario": "Scenarios", "debate": "Debates"}
+KIND_HEADINGS = {
+    "question": "Questions",
+    "contrast": "Trade-offs",
+    "scenario": "Scenarios",
+    "self_assessment": "Self-assessments",
+    "debate": "Debates",
+}
+
+KIND_NAMES = {
+    "question": "question",
+    "contrast": "trade-off",
+    "scenario": "scenario",
+    "self_assessment": "self-assessment",
+    "debate": "debate",
+}
+"""A prompt's kind as a handout or a spreadsheet names it."""
 
 KIND_GUIDES = {
     "question": "Open questions for the whole group or for pairs.",
+    "contrast": (
+        "Two points of the guidance that pull against each other. Ask the group to weigh both sides and "
+        "say what they would trade, before you share the note."
+    ),
     "scenario": (
         "Situations a council might face, based on anonymised examples in the guidance. Let the group "
-        "decide what they would do before you share the note."
+        "decide what they would do before you share the note: it holds the example's key learning."
+    ),
+    "self_assessment": (
+        "Each person scores their own partnership, today and in three years, then compares scores in "
+        "pairs: the gaps are the discussion."
     ),
     "debate": (
         "Split the group: one side argues for the motion, the other against. Close by asking what the "
@@ -31,7 +57,11 @@ KIND_GUIDES = {
 NOTE_LABEL = "Facilitator note:"
 SOURCES_HEADING = "Sources"
 SOURCES_GUIDE = "The numbers in square brackets in the notes refer to these passages, quoted word for word."
-UNSUPPORTED_SUFFIX = "a handout must be a .md or .docx file, not {name}"
+UNSUPPORTED_SUFFIX = "a handout must be a .md, .csv or .docx file, not {name}"
+
+CSV_COLUMNS = ("number", "kind", "prompt", "facilitator note", "sources")
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV cell starting with one of these would run as a formula in a spreadsheet: it gets a leading '."""
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_<])")
 
@@ -42,8 +72,8 @@ def summary_line(prompt_set: PromptSet) -> str:
     for kind in KINDS:
         count = sum(prompt.kind == kind for prompt in prompt_set.prompts)
         if count:
-            noun = KIND_HEADINGS[kind].lower()
-            parts.append(f"{count} {noun if count > 1 else noun.rstrip('s')}")
+            noun = KIND_NAMES[kind]
+            parts.append(f"{count} {noun}{'s' if count > 1 else ''}")
     kinds = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "no prompts"
     return f"{len(prompt_set.prompts)} prompts from the guidance: {kinds}."
 
@@ -99,6 +129,25 @@ def render_markdown(prompt_set: PromptSet) -> str:
                 lines.append(f"- **[{citation.n}]** {where}“{escape_markdown(citation.quote)}”")
             lines.append("")
     return "\n".join(lines)
+
+
+def render_csv(prompt_set: PromptSet) -> str:
+    """The prompts as CSV, one row each in handout order: number, kind, prompt, facilitator note and the
+    passages it cites ("[n] title, “section”: “quote”", separated by " | ")."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for kind, prompts in _grouped(prompt_set):
+        for number, prompt in prompts:
+            sources = " | ".join(
+                f"[{citation.n}] {citation.title}, {_where(citation)}“{citation.quote}”"
+                for citation in prompt.citations
+            )
+            row = [str(number), KIND_NAMES[kind], prompt.text, prompt.facilitator_note, sources]
+            writer.writerow(
+                ["'" + cell if cell.startswith(SPREADSHEET_FORMULA_STARTS) else cell for cell in row]
+            )
+    return buffer.getvalue()
 
 
 def write_docx(prompt_set: PromptSet, path: Path) -> None:
@@ -199,7 +248,8 @@ def _add_page_footer(section: Any, text: str) -> None:
 
 
 def write_handout(prompt_set: PromptSet, path: Path) -> Path:
-    """Write the handout as Markdown (``.md``) or Word (``.docx``), chosen by the file's suffix.
+    """Write the handout as Markdown (``.md``), CSV (``.csv``) or Word (``.docx``), chosen by the file's
+    suffix.
 
     Raises:
         ValueError: for any other suffix.
@@ -208,6 +258,8 @@ def write_handout(prompt_set: PromptSet, path: Path) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".md":
         path.write_text(render_markdown(prompt_set), encoding="utf-8")
+    elif suffix == ".csv":
+        path.write_text(render_csv(prompt_set), encoding="utf-8", newline="")
     elif suffix == ".docx":
         write_docx(prompt_set, path)
     else:

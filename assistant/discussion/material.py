@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.discussion.motions import lowercase_vocabulary
 from assistant.discussion.templates import TemplateBook
 from assistant.discussion.themes import Theme
 from assistant.records import Chunk, Sentence
@@ -83,6 +84,8 @@ class Scope:
     chunks: Mapping[str, Chunk]
     focus: np.ndarray
     """Vector of what the prompts should be about: a sentence's relevance is its cosine to it."""
+    vocabulary: frozenset[str] = frozenset()
+    """Words the theme's documents write in lower case (see ``motions.lowercase_vocabulary``)."""
 
 
 def gather_material(
@@ -134,7 +137,7 @@ def gather_material(
         if following is not None and avoided(following.text, book):
             following = None
         material.append(Material(sentence, chunk, role, float(sentence.vector @ focus), following))
-    return Scope(material, support, chunks, focus)
+    return Scope(material, support, chunks, focus, lowercase_vocabulary(s.text for s in ordered))
 
 
 def avoided(text: str, book: TemplateBook) -> bool:

@@ -1,10 +1,12 @@
-"""Discussion prompts for trainers: questions, scenarios and debate motions on a theme, each anchored in
-quoted sentences of the guidance and built from templates (``data/prompt_templates.yaml``), no LLM.
+"""Discussion prompts for trainers: questions, trade-offs, scenarios, self-assessments and debate motions
+on a theme, each anchored in quoted sentences of the guidance and built from templates
+(``data/prompt_templates.yaml``), no LLM.
 
 The path: resolve the theme (here) → gather its sentences and give each a role (list item, key learning,
-statement...) (``material``) → fill the templates of that role and pick distinct prompts in a seeded
-order (``selection``) → write each prompt's facilitator note from verified quotes, numbered ``[n]``
-across the set (``notes``).
+statement...) (``material``) → fill the templates of that role, find the hand-written contrasts and
+scenarios the theme holds (``authored``) and pick distinct prompts in a seeded order (``selection``) →
+write each prompt's facilitator note from verified quotes, numbered ``[n]`` across the set, with a probe
+and a point a good discussion would reach (``notes``).
 """
 
 from __future__ import annotations
@@ -149,7 +151,8 @@ def _focus_of(theme: Theme) -> str:
 
 
 def generate_prompts(assistant: Any, theme: str | Theme, count: int = 10, seed: int = 0) -> PromptSet:
-    """Distinct discussion prompts on a theme, mixing questions, scenarios and debate motions.
+    """Distinct discussion prompts on a theme, mixing questions, trade-offs, scenarios, self-assessments
+    and debate motions.
 
     Args:
         assistant: The ``Assistant`` (index, chunks and embeddings).

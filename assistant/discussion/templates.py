@@ -10,17 +10,26 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Kind = Literal["question", "scenario", "debate"]
-KINDS: tuple[Kind, ...] = ("question", "scenario", "debate")
-"""Prompt kinds, in the order a prompt set and its handout list them."""
+Kind = Literal["question", "contrast", "scenario", "self_assessment", "debate"]
+KINDS: tuple[Kind, ...] = ("question", "contrast", "scenario", "self_assessment", "debate")
+"""Prompt kinds, in the order a prompt set and its handout list them: open questions, trade-offs between
+two points of the guidance, situations built from its anonymised examples, self-assessments (where a
+partnership sits today and in three years) and debate motions."""
+
+PICK_ORDER: tuple[Kind, ...] = ("scenario", "contrast", "self_assessment", "debate", "question")
+"""The order kinds are picked in at equal weight: hand-written prompts first, so that they claim their
+sentences before a prompt filled from one of them does."""
+
+FilledKind = Literal["question", "self_assessment", "debate"]
+"""Kinds of the templates filled from one sentence (contrasts and scenarios are written whole)."""
 
 TEMPLATES_PATH = Path(__file__).resolve().parent.parent / "data" / "prompt_templates.yaml"
 
 FIXED_ROLES = ("key_learning", "sum_statement", "guidance_question", "statement")
 """Roles of sentences that are not list items (list items take the roles of ``list_contexts``)."""
 
-FIELDS = frozenset({"item", "learning", "quoted"})
-"""The fields a question or debate template may use."""
+FIELDS = frozenset({"item", "learning", "quoted", "motion"})
+"""The fields a question, self-assessment or debate template may use."""
 
 
 class ListContext(BaseModel):
@@ -51,16 +60,21 @@ class Intros(BaseModel):
     statement: str
     follow_on: str
     related: str
+    surface: str
+    probe: str
+    anchor_ref: str
     scenario: str
     scenario_learning: str
+    contrast: str
+    contrast_other: str
 
 
 class PromptTemplate(BaseModel):
-    """A question or debate template and the roles of the sentences that can fill it."""
+    """A question, self-assessment or debate template and the roles of the sentences that can fill it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["question", "debate"]
+    kind: FilledKind
     roles: tuple[str, ...] = Field(min_length=1)
     text: str = Field(min_length=10)
 
@@ -82,6 +96,30 @@ class ScenarioTemplate(BaseModel):
     anchor: str = Field(min_length=10, description="Start of the sentence of the section it rests on.")
     situation: str = Field(min_length=20)
     asks: tuple[str, ...] = Field(min_length=1)
+    probe: str | None = Field(None, description="A follow-up question for the facilitator.")
+
+
+class SentenceRef(BaseModel):
+    """A sentence of the guidance: its document, its section (None: before the first heading) and the
+    words it starts with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc: str = Field(min_length=1)
+    section: str | None
+    start: str = Field(min_length=8)
+
+
+class ContrastTemplate(BaseModel):
+    """A hand-written trade-off between two (or more) points of the guidance, with what to probe and a
+    sentence a good discussion would reach."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sides: tuple[SentenceRef, ...] = Field(min_length=2)
+    text: str = Field(min_length=40)
+    probe: str = Field(min_length=10)
+    surface: SentenceRef | None = None
 
 
 class TemplateBook(BaseModel):
@@ -91,11 +129,15 @@ class TemplateBook(BaseModel):
 
     kind_weights: dict[Kind, float]
     debate_cues: frozenset[str]
+    imperative_openers: frozenset[str] = frozenset()
+    self_assessment_cues: tuple[str, ...] = ()
+    probes: dict[Kind, tuple[str, ...]] = Field(default_factory=dict)
     avoid_phrases: tuple[str, ...] = ()
     list_contexts: tuple[ListContext, ...]
     intros: Intros
     templates: tuple[PromptTemplate, ...] = Field(min_length=1)
     scenarios: tuple[ScenarioTemplate, ...] = ()
+    contrasts: tuple[ContrastTemplate, ...] = ()
 
     @model_validator(mode="after")
     def _roles_have_questions(self) -> TemplateBook:
@@ -111,6 +153,16 @@ class TemplateBook(BaseModel):
         anchors = [(scenario.doc, scenario.anchor) for scenario in self.scenarios]
         if len(set(anchors)) != len(anchors):
             raise ValueError("two scenarios rest on the same anchor sentence")
+        firsts = [(contrast.sides[0].doc, contrast.sides[0].start) for contrast in self.contrasts]
+        if len(set(firsts)) != len(firsts) or set(firsts) & set(anchors):
+            raise ValueError("two contrasts or scenarios rest on the same anchor sentence")
+        missing = {
+            kind
+            for kind in ("question", "scenario", "self_assessment", "debate")
+            if not self.probes.get(kind)
+        }
+        if missing:
+            raise ValueError(f"no probes for the kinds: {', '.join(sorted(missing))}")
         return self
 
     def intro_of(self, role: str) -> str:

@@ -26,6 +26,14 @@ RELATED_MIN = 0.55
 RELATED_MAX = 0.9
 """Above this cosine, the other sentence only repeats the anchor and is not worth quoting."""
 
+RESTATED_SHARE = 0.8
+"""Share of a quote's words found in a prompt's text from which the prompt counts as quoting it: its
+facilitator note then cites the quote by number instead of repeating it."""
+
+MAX_MOTION_WORDS = 30
+"""Longest claim made into a debate motion: the guidance's longer sentences (40-60 words) read as
+paragraphs, not motions a room can vote on."""
+
 MIN_PROMPTS = 1
 MAX_PROMPTS = 20
 """How many prompts a trainer may ask for at once (command line, web app and API alike)."""

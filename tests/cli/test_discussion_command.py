@@ -13,6 +13,7 @@ import pytest
 
 from assistant.cli import prompts as discussion_command
 from assistant.cli.main import main
+from assistant.discussion.templates import KINDS
 from assistant.discussion.themes import load_themes
 from tests.conftest import ROOT
 from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
@@ -42,7 +43,7 @@ def test_importing_the_command_loads_no_heavy_library() -> None:
         (["--theme", ""], "the theme is empty"),
         (["--theme", "   "], "the theme is empty"),
         ([], "give a theme"),
-        (["--theme", "three-sums", "--out", "handout.pdf"], "--out must name a .md or .docx file"),
+        (["--theme", "three-sums", "--out", "handout.pdf"], "--out must name a .md, .csv or .docx file"),
         (["--theme", "three-sums", "--out", "nowhere/at/all/handout.md"], "cannot write"),
     ],
 )
@@ -82,7 +83,7 @@ def test_json_output_follows_the_contract(
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["theme"] == "common-problems" and len(data["prompts"]) == 4
-    assert all(prompt["citations"] and prompt["kind"] in ("question", "debate") for prompt in data["prompts"])
+    assert all(prompt["citations"] and prompt["kind"] in KINDS for prompt in data["prompts"])
 
 
 def test_text_output_is_the_markdown_handout(
@@ -94,7 +95,7 @@ def test_text_output_is_the_markdown_handout(
     assert out.startswith("# Discussion prompts: The three sums") and "## Sources" in out
 
 
-@pytest.mark.parametrize("name", ["handout.md", "handout.docx"])
+@pytest.mark.parametrize("name", ["handout.md", "handout.csv", "handout.docx"])
 def test_a_handout_is_written(
     fake_assistant: Any,  # noqa: F811
     tmp_path: Path,

@@ -12,13 +12,14 @@ import pytest
 
 from assistant.discussion import prompts as discussion
 from assistant.discussion.material import gather_material, item_text
+from assistant.discussion.notes import restates
 from assistant.discussion.prompts import (
     FEWER_PROMPTS,
     NOT_COVERED,
     generate_prompts,
     resolve_theme,
 )
-from assistant.discussion.selection import quoted
+from assistant.discussion.selection import FILLED_KINDS, quoted
 from assistant.discussion.templates import KINDS, load_templates
 from assistant.discussion.themes import Theme, ThemeSource, find_theme, load_themes
 from assistant.discussion.tuning import MAX_PROMPT_SIMILARITY
@@ -67,10 +68,13 @@ def test_prompts_are_distinct_cited_verbatim_and_in_the_theme(
     for prompt in prompts:
         assert prompt.kind in KINDS and prompt.text and prompt.facilitator_note
         assert prompt.citations
-        for citation in prompt.citations:
+        for position, citation in enumerate(prompt.citations):
             assert verbatim(citation), citation
             assert theme.covers(citation.doc, citation.section), citation
-            assert f"“{citation.quote}” [{citation.n}]" in prompt.facilitator_note
+            if position == 0 and prompt.kind in FILLED_KINDS and restates(prompt.text, citation.quote):
+                assert prompt.facilitator_note.startswith(f"The prompt quotes the guidance [{citation.n}].")
+            else:
+                assert f"“{citation.quote}” [{citation.n}]" in prompt.facilitator_note
 
 
 def test_a_theme_with_examples_mixes_all_three_kinds(fake_assistant: Any) -> None:  # noqa: F811
@@ -170,7 +174,7 @@ def test_the_json_contract(fake_assistant: Any) -> None:  # noqa: F811
     assert {"theme", "prompts"} <= set(data) and data["theme"] == "common-problems"
     for prompt in data["prompts"]:
         assert set(prompt) == {"text", "kind", "facilitator_note", "citations"}
-        assert prompt["kind"] in ("question", "scenario", "debate")
+        assert prompt["kind"] in KINDS
         assert all(set(citation) == CITATION_KEYS for citation in prompt["citations"])
 
 

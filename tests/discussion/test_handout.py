@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +12,19 @@ import pytest
 
 from assistant.cli.prompts import HANDOUT_SUFFIXES as COMMAND_SUFFIXES
 from assistant.discussion.handout import (
+    CSV_COLUMNS,
     HANDOUT_SUFFIXES,
     KIND_HEADINGS,
+    KIND_NAMES,
     NOTE_LABEL,
     SOURCES_HEADING,
     escape_markdown,
+    render_csv,
     render_markdown,
     write_handout,
 )
 from assistant.discussion.prompts import DiscussionPrompt, PromptSet, generate_prompts
+from assistant.discussion.templates import KINDS
 from assistant.records import Citation
 from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
@@ -60,7 +66,9 @@ def test_the_word_handout_reads_back_with_prompts_and_sources(prompt_set: Prompt
     path = write_handout(prompt_set, tmp_path / "handout.docx")
     paragraphs, headings = docx_text(path)
     assert headings["Title"] == [f"Discussion prompts: {prompt_set.title}"]
-    kinds = [KIND_HEADINGS[kind] for kind in ("question", "scenario", "debate")]
+    present = {prompt.kind for prompt in prompt_set.prompts}
+    kinds = [KIND_HEADINGS[kind] for kind in KINDS if kind in present]
+    assert len(kinds) >= 3
     assert headings["Heading 1"] == kinds + [SOURCES_HEADING]
     for number, prompt in enumerate(prompt_set.prompts, start=1):
         assert f"{number}.\t{prompt.text}" in paragraphs
@@ -89,7 +97,7 @@ def test_a_note_and_missing_kinds_are_handled(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["handout.pdf", "handout.txt", "handout"])
 def test_other_file_types_are_refused(prompt_set: PromptSet, tmp_path: Path, name: str) -> None:
-    with pytest.raises(ValueError, match=r"\.md or \.docx"):
+    with pytest.raises(ValueError, match=r"\.md, \.csv or \.docx"):
         write_handout(prompt_set, tmp_path / name)
 
 
@@ -104,3 +112,27 @@ def test_every_note_stays_inside_its_numbered_item(prompt_set: PromptSet) -> Non
     assert html.count("<blockquote>") == len(many.prompts)
     assert html.count("<li>\n<p>") >= len(many.prompts)
     assert "</blockquote>\n</li>" in html and "</ol>\n<blockquote>" not in html
+
+
+def test_the_csv_handout_has_a_row_per_prompt_with_kind_note_and_sources(
+    prompt_set: PromptSet, tmp_path: Path
+) -> None:
+    path = write_handout(prompt_set, tmp_path / "handout.csv")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(prompt_set.prompts) + 1
+    by_text = {row[2]: row for row in rows[1:]}
+    for number, prompt in enumerate(prompt_set.prompts, start=1):
+        row = by_text[prompt.text]
+        assert row[0] == str(number) and row[1] == KIND_NAMES[prompt.kind]
+        assert row[3] == prompt.facilitator_note
+        for citation in prompt.citations:
+            assert f"[{citation.n}] {citation.title}" in row[4] and f"“{citation.quote}”" in row[4]
+    assert {row[1] for row in rows[1:]} >= {"scenario", "debate"}
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas() -> None:
+    citation = Citation(1, "doc.txt", "Title", None, "=SUM(A1)", 0, 10, 0.5)
+    prompt = DiscussionPrompt("=HYPERLINK(1)", "question", "-note “=SUM(A1)” [1]", [citation])
+    rows = list(csv.reader(io.StringIO(render_csv(PromptSet("t", "T", "", [prompt])), newline="")))
+    assert rows[1][2] == "'=HYPERLINK(1)" and rows[1][3].startswith("'-note")
