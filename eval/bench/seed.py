@@ -225,3 +225,20 @@ def _timed_ms(ask: Callable[[str], Any], question: str) -> float:
     started = time.perf_counter()
     ask(question)
     return (time.perf_counter() - started) * 1000
+
+
+PROPOSAL_PAGE_CHARS = 3_500
+"""Characters of a page of a proposal (about 550 words)."""
+
+
+def measure_review(model: Any, pages: int, rounds: int) -> dict[str, Any]:
+    """Warm time of a review of a proposal of ``pages`` pages (the eval proposals one after the other)."""
+    from assistant.review.judge import review_text
+    from eval.review_eval import PROPOSALS_DIR
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(PROPOSALS_DIR.glob("*.md"))]
+    proposal = "\n\n".join(texts * (1 + pages * PROPOSAL_PAGE_CHARS // sum(map(len, texts))))
+    proposal = proposal[: pages * PROPOSAL_PAGE_CHARS]
+    review_text(proposal, "warm-up.md", model)
+    timings = [_timed_ms(lambda text: review_text(text, "bench.md", model), proposal) for _ in range(rounds)]
+    return {"pages": pages, "chars": len(proposal), **summarise(timings)}

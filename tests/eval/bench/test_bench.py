@@ -183,8 +183,12 @@ def test_targets_are_checked_against_their_limits() -> None:
     assert targets["ingest throughput / raw encoder"]["value"] == pytest.approx(83.33, abs=0.01)
     assert targets["20 web users: p95"]["met"] is False
     assert targets["query p95 at 1000x"]["met"] is True
+    assert targets["review of a 5-page proposal (warm)"]["met"] is None
     del results["concurrency"]
-    assert {t["target"]: t for t in check_targets(results)}["20 web users: errors"]["met"] is None
+    results["review"] = {"pages": 5, "chars": 17_500, "p50_ms": 1200.0, "p95_ms": 2100.0}
+    checked = {t["target"]: t for t in check_targets(results)}
+    assert checked["20 web users: errors"]["met"] is None
+    assert checked["review of a 5-page proposal (warm)"]["met"] is False
 
 
 def test_table_names_every_measure_and_what_was_embedded_for_real() -> None:
