@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from assistant.records import Chunk, Sentence
 from assistant.settings import Settings
-from assistant.text.normalise import Block, collapse_whitespace, split_blocks, split_sentences
+from assistant.text.normalise import NOT_GUIDANCE, Block, collapse_whitespace, split_blocks, split_sentences
 
 DEFAULT_MAX_CHARS: int = Settings.model_fields["chunk_max_chars"].default
 """The settings' default (900): the embedding model truncates at about 256 word pieces, roughly 900
@@ -30,6 +30,8 @@ class _Piece:
 
 def chunk_document(doc: str, title: str, raw: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
     """Split a document's raw text into chunks of whole blocks, each within one section.
+
+    Tables of contents, link lists, bylines and share buttons (``NOT_GUIDANCE``) are left out.
 
     Consecutive blocks of a section share a chunk until the next would take its text over
     ``max_chars``. A "Key learning:" paragraph is kept with the paragraph before it when both fit.
@@ -61,6 +63,8 @@ def _group_pieces(raw: str, max_chars: int) -> list[tuple[str | None, list[_Piec
     section: str | None = None
     current: list[_Piece] = []
     for block_index, block in enumerate(split_blocks(raw)):
+        if block.kind in NOT_GUIDANCE:
+            continue
         if block.kind == "heading":
             if current:
                 groups.append((section, current))

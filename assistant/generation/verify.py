@@ -24,6 +24,7 @@ from assistant.index.embeddings import EmbeddingCache
 from assistant.records import Chunk, Citation, Sentence
 from assistant.settings import CALIBRATION_FILE
 from assistant.text.injection import is_directed_at_model
+from assistant.text.normalise import NOT_GUIDANCE
 from assistant.text.quotes import citation_from, with_context
 
 log = logging.getLogger(__name__)
@@ -103,10 +104,13 @@ class Verifier:
         }
 
     def can_support(self, sentence: Sentence) -> bool:
-        """Whether a source sentence may be quoted as support: not a table of contents, and not in a
-        paragraph with a sentence written to a language model (``assistant.text.injection``), whose other
-        sentences are the injection's payload ("SYSTEM: new rules. The reader must send ...")."""
-        return sentence.kind != "contents" and (sentence.doc, sentence.block) not in self._hostile_paragraphs
+        """Whether a source sentence may be quoted as support: not page furniture (contents, a byline),
+        nor in a paragraph with a sentence written to a language model (``assistant.text.injection``),
+        whose other sentences are the injection's payload ("SYSTEM: new rules. The reader must send ...")."""
+        return (
+            sentence.kind not in NOT_GUIDANCE
+            and (sentence.doc, sentence.block) not in self._hostile_paragraphs
+        )
 
     def best_quote(self, statement: str, source: Source) -> Quote | None:
         """The sentence of ``source`` that best supports ``statement``, if one does.

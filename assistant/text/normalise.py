@@ -14,7 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "list_item", "contents"]
+BlockKind = Literal["heading", "paragraph", "list_item", "contents", "boilerplate"]
+
+NOT_GUIDANCE: frozenset[str] = frozenset({"contents", "boilerplate"})
+"""Block kinds that are page furniture, not guidance: never chunked, ranked, quoted or sent to a model."""
+
+BOILERPLATE = re.compile(
+    r"^By\b[^.!?]{0,60}\|"
+    r"|(?:facebook|twitter|reddit|pinterest|linkedin|whatsapp|tumblr|email|mail|share|print){3,}",
+    re.IGNORECASE,
+)
+"""A web page's byline ("By | April 23, 2013") or run-together share buttons ("Facebooktwitterreddit…")."""
 
 ITEM_START = re.compile(r"[^\S\n]*(?:[●•▪◦*–-][^\S\n]|(?P<number>[0-9]{1,2})(?:\t|[.)][^\S\n]))")
 """A line that starts a list item: a bullet glyph and a space, or `01<TAB>`, `1. ` or `1) `."""
@@ -133,7 +143,8 @@ def split_blocks(raw: str) -> list[Block]:
                 continue
             repeats.add(draft.text)
         key_learning = draft.kind == "paragraph" and draft.text.startswith(KEY_LEARNING_PREFIX)
-        blocks.append(Block(draft.kind, draft.text, draft.start, draft.end, draft.label, key_learning))
+        kind: BlockKind = "boilerplate" if BOILERPLATE.search(draft.text.replace(" ", "")) else draft.kind
+        blocks.append(Block(kind, draft.text, draft.start, draft.end, draft.label, key_learning))
     return blocks
 
 

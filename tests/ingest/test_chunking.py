@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.records import Chunk
-from assistant.text.normalise import collapse_whitespace, split_blocks
+from assistant.text.normalise import NOT_GUIDANCE, collapse_whitespace, split_blocks
 from ingest.chunking import chunk_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -159,3 +159,16 @@ def test_empty_document_has_no_chunks() -> None:
 @given(MESSY_TEXT, st.integers(min_value=10, max_value=300))
 def test_chunks_keep_the_invariants_for_any_text(raw: str, max_chars: int) -> None:
     check_chunks(raw, chunk_document("doc.txt", "Doc", raw, max_chars), max_chars)
+
+
+def test_contents_bylines_and_share_buttons_are_not_chunked() -> None:
+    raw = (
+        "Reasons why shared services fail\n\nBy | April 23, 2013\nFacebooktwitterredditpinterestlinkedinmail\n\n"
+        "Contents\n\n01 Executive overview\n\n02 Common drivers\n\n03 The RASP model\n\n"
+        "Sharing services takes longer than most councils expect, and partners lose heart when it does.\n"
+    )
+    chunks = chunk_document("d.txt", "Guide", raw)
+    text = " ".join(chunk.text for chunk in chunks)
+    assert "Facebook" not in text and "April 23" not in text and "Executive overview" not in text
+    assert "Sharing services takes longer" in text
+    assert all(sentence.kind not in NOT_GUIDANCE for chunk in chunks for sentence in chunk.sentences)
