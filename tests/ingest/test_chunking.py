@@ -163,7 +163,8 @@ def test_chunks_keep_the_invariants_for_any_text(raw: str, max_chars: int) -> No
 
 def test_contents_bylines_and_share_buttons_are_not_chunked() -> None:
     raw = (
-        "Reasons why shared services fail\n\nBy | April 23, 2013\nFacebooktwitterredditpinterestlinkedinmail\n\n"
+        "Reasons why shared services fail\n\n"
+        "By | April 23, 2013\nFacebooktwitterredditpinterestlinkedinmail\n\n"
         "Contents\n\n01 Executive overview\n\n02 Common drivers\n\n03 The RASP model\n\n"
         "Sharing services takes longer than most councils expect, and partners lose heart when it does.\n"
     )
