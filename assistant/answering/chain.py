@@ -44,7 +44,13 @@ def build_answer_chain(
         sentences = index.sentences_of(
             [passage.metadata["id"] for passage in passages], [sentence_id for sentence_id, _, _ in nearest]
         )
-        return {**inputs, "passages": passages, "sentences": sentences, "retrieved": time.perf_counter()}
+        return {
+            **inputs,
+            "passages": passages,
+            "sentences": sentences,
+            "nearest": max((similarity for _, _, similarity in nearest), default=0.0),
+            "retrieved": time.perf_counter(),
+        }
 
     def compose(inputs: dict[str, Any]) -> Answer:
         composition = compose_answer(
@@ -64,7 +70,8 @@ def build_answer_chain(
             max_items=settings.max_list_items,
             scope=scope,
             retrieval_signals=(
-                max((p.metadata["similarity"] for p in inputs["passages"]), default=0.0),
+                # the best dense cosine, also when the passages were ranked by words alone ("lexical")
+                max([inputs["nearest"], *(p.metadata["similarity"] for p in inputs["passages"])]),
                 margin(retriever.embeddings, inputs["query"]),
             ),
         )
