@@ -83,18 +83,17 @@ def decide_sum(
     model: ReviewModel, vectors: np.ndarray, texts: Sequence[str], passages: Sequence[Passage]
 ) -> tuple[str, dict[str, float], list[Evidence]]:
     """The sum the proposal's statements of ambition show most (the sum of their probabilities), every
-    sum's share and the sentences that state it."""
+    sum's share and the sentences that state it (those the model finds most likely to state that sum)."""
     labels = model.sums[:-1]
     if not texts:
         return labels[0], {label: 0.0 for label in labels}, []
-    probabilities = model.sum_probabilities(vectors, texts)[:, : len(labels)]
+    every = model.sum_probabilities(vectors, texts)
+    probabilities = every[:, : len(labels)]
     totals = probabilities.sum(axis=0)
     shares = totals / totals.sum() if totals.sum() > 0 else totals
     best = int(np.argmax(totals))
     rows = [int(row) for row in np.argsort(-probabilities[:, best], kind="stable")[:SUM_EVIDENCE]]
-    evidence = [
-        passages[row].as_evidence() for row in rows if probabilities[row, best] >= DECISION_PROBABILITY / 2
-    ]
+    evidence = [passages[row].as_evidence() for row in rows if int(np.argmax(every[row])) == best]
     return (
         labels[best],
         {label: round(float(share), 4) for label, share in zip(labels, shares, strict=True)},
