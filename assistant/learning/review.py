@@ -27,6 +27,7 @@ from assistant.review.model import (
     model_features,
     sentence_text,
     softmax_probabilities,
+    word_columns,
     word_features,
 )
 
@@ -122,8 +123,9 @@ def train_review(
     statements = [statement.text for statement in data.sums]
     every = texts + [cue for cue, _ in cues] + statements
     vocabulary = _vocabulary(every)
+    columns = word_columns(vocabulary)
     say("embedding the labelled sentences")
-    features = model_features(embeddings.encode(every), every, vocabulary)
+    features = model_features(embeddings.encode(every), every, columns)
     sentences, cue_rows = features[: len(texts)], features[len(texts) : len(texts) + len(cues)]
 
     say("factor classifier")
@@ -133,7 +135,7 @@ def train_review(
     say("stance classifier")
     stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
     plain = [row.text for row in data.review]
-    stance = fit_cross_validated(model_features(None, plain, vocabulary), stance_labels, len(STANCES))
+    stance = fit_cross_validated(model_features(None, plain, columns), stance_labels, len(STANCES))
     say("sum classifier")
     rows = np.vstack([features[len(texts) + len(cues) :], sentences])
     labels = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))

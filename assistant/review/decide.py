@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.review.model import STANCES, ReviewModel, sentence_text
+from assistant.review.model import STANCES, ReviewModel
 from assistant.review.records import Evidence, Passage, Status
 from assistant.review.tuning import DECISION_PROBABILITY, EVIDENCE_PER_FACTOR, SUM_EVIDENCE
 
@@ -41,16 +41,15 @@ class Probabilities:
 
     @classmethod
     def of(
-        cls, model: ReviewModel, vectors: np.ndarray, passages: Sequence[Passage], factor_ids: Sequence[str]
+        cls, model: ReviewModel, features: np.ndarray, sentences: Sequence[str], factor_ids: Sequence[str]
     ) -> Probabilities:
-        """The model's probabilities for the sentences, columns in the order of ``factor_ids``;
-        ``vectors`` embed the sentences with their headings (``sentence_text``)."""
-        texts = [sentence_text(passage.text, passage.heading) for passage in passages]
-        if not texts:
+        """The model's probabilities, columns in the order of ``factor_ids``: ``features`` are
+        ``model.features`` of the sentences with their headings, ``sentences`` the sentences alone."""
+        if not sentences:
             return cls(np.zeros((0, len(factor_ids))), np.zeros((0, len(STANCES))))
-        about = model.factor_probabilities(vectors, texts)
         columns = [model.factors.index(factor_id) for factor_id in factor_ids]
-        return cls(about[:, columns], model.stance_probabilities([passage.text for passage in passages]))
+        about = model.factor_probabilities(features)[:, columns]
+        return cls(about, model.stance_probabilities(sentences))
 
 
 def decide_factor(column: int, probabilities: Probabilities, passages: Sequence[Passage]) -> Decision:
@@ -80,14 +79,14 @@ def _strongest(scores: np.ndarray) -> list[int]:
 
 
 def decide_sum(
-    model: ReviewModel, vectors: np.ndarray, texts: Sequence[str], passages: Sequence[Passage]
+    model: ReviewModel, features: np.ndarray, passages: Sequence[Passage]
 ) -> tuple[str, dict[str, float], list[Evidence]]:
     """The sum the proposal's statements of ambition show most (the sum of their probabilities), every
     sum's share and the sentences that state it (those the model finds most likely to state that sum)."""
     labels = model.sums[:-1]
-    if not texts:
+    if not passages:
         return labels[0], {label: 0.0 for label in labels}, []
-    every = model.sum_probabilities(vectors, texts)
+    every = model.sum_probabilities(features)
     probabilities = every[:, : len(labels)]
     totals = probabilities.sum(axis=0)
     shares = totals / totals.sum() if totals.sum() > 0 else totals

@@ -62,7 +62,9 @@ def review_text(
     texts = [sentence_text(passage.text, passage.heading) for passage in passages]
     vectors = np.asarray(embeddings.encode(texts), dtype=np.float32) if texts else np.zeros((0, 0))
     embedded = time.perf_counter()
-    probabilities = Probabilities.of(model, vectors, passages, [factor.id for factor in catalogue.factors])
+    features = model.features(vectors, texts)
+    sentences = [passage.text for passage in passages]
+    probabilities = Probabilities.of(model, features, sentences, [factor.id for factor in catalogue.factors])
     numbers: dict[tuple[str, str], int] = {}
 
     def citations_for(doc: str, quote: str) -> list[Citation]:
@@ -72,7 +74,7 @@ def review_text(
         citation = cite(doc, quote, number, 1.0)
         return [citation] if citation is not None else []
 
-    label, scores, sum_evidence = decide_sum(model, vectors, texts, passages)
+    label, scores, sum_evidence = decide_sum(model, features, passages)
     anchor = next(total.anchor for total in catalogue.sums if total.label == label)
     sum_finding = SumFinding(label, sum_evidence, citations_for(anchor.doc, anchor.quote), scores)
     findings = []
