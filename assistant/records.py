@@ -1,5 +1,6 @@
 """The records every layer shares, each defined once: a ``Sentence`` and the ``Chunk`` (passage) that holds
-it, as ingest makes them and the index stores them; a ``Citation``; an ``Answer``."""
+it, as ingest makes them and the index stores them; a ``Citation``; an ``Answer``; a conversation's
+``Turn``."""
 
 from __future__ import annotations
 
@@ -127,3 +128,34 @@ class Answer:
         if self.verification is not None:
             data["verification"] = self.verification
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Answer:
+        """The answer back from its JSON object (``to_json``), as a conversation keeps it."""
+        return cls(
+            question=data["question"],
+            answer=data["answer"],
+            abstained=data["abstained"],
+            citations=[Citation(**citation) for citation in data.get("citations", [])],
+            timings_ms=dict(data.get("timings_ms", {})),
+            generator=data.get("generator", "extractive"),
+            verification=data.get("verification"),
+            passages=[Passage(**passage) for passage in data.get("passages", [])],
+        )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier turn of a conversation: the standalone query it stood for and the answer it got.
+
+    Follow-ups search with ``query`` ("and how do we avoid that?") or answer from ``answer``'s own cited
+    items ("which of those are about people?").
+    """
+
+    query: str
+    answer: Answer | None = None
+
+    @classmethod
+    def of(cls, turn: Turn | str) -> Turn:
+        """A turn, also from a bare standalone query (a turn whose answer is not known)."""
+        return turn if isinstance(turn, Turn) else cls(turn)

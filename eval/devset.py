@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from assistant.records import Turn
 from eval.metrics import phrase_found, recall
 
 DEVSET_DIR = Path(
@@ -95,9 +96,9 @@ def measure_assistant(assistant: Any, cases: Sequence[DevCase]) -> DevReport:
     """Context recall of ``assistant.retrieve`` and the answers of ``assistant.ask``, turn by turn."""
     report = DevReport()
     for case in cases:
-        history: list[str] = []
+        history: list[Turn] = []
         for turn in case.turns[:-1]:
-            history.append(assistant.standalone_query(turn, history))
+            history.append(Turn(assistant.standalone_query(turn, history), assistant.ask(turn, history)))
         answer = assistant.ask(case.turns[-1], history)
         if case.abstain:
             report.out_of_scope += 1

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from assistant.answering.feedback import read_thumbs_down
 from assistant.index.embeddings import EmbeddingCache
+from assistant.records import Turn
 from eval.cases import GoldCase
 from eval.gate import GATED_PIPELINE, Thresholds, check_gate
 from eval.results import EvalRun, PipelineOutput, PipelineResult, summarise
@@ -52,12 +53,13 @@ class AssistantPipeline:
     def answer(self, questions: Sequence[str]) -> PipelineOutput:
         """Answer the last question after the earlier turns, as a conversation would.
 
-        Only the standalone queries of earlier turns carry into a follow-up, so earlier turns are
-        condensed but not answered.
+        Earlier turns are answered too: a follow-up reads the previous answer ("which of those…") and
+        the earlier standalone queries.
         """
-        history: list[str] = []
+        history: list[Turn] = []
         for question in questions[:-1]:
-            history.append(self.assistant.standalone_query(question, history))
+            earlier = self.assistant.ask(question, history)
+            history.append(Turn(self.assistant.standalone_query(question, history), earlier))
         answer = self.assistant.ask(questions[-1], history)
         passages = self.assistant.retrieve(self.assistant.standalone_query(questions[-1], history))
         return PipelineOutput(

@@ -14,6 +14,7 @@ from langchain_core.runnables import Runnable
 
 from assistant.answering.chain import build_answer_chain
 from assistant.answering.conversation import condense_question
+from assistant.answering.followup import answer_follow_up
 from assistant.answering.ranking import Ranker
 from assistant.answering.retrieve import GuidanceRetriever, Mode
 from assistant.answering.scope import ScopeModel
@@ -22,7 +23,7 @@ from assistant.index.adapter import AdaptedEmbeddings, with_adapter
 from assistant.index.lexical import LexicalIndex
 from assistant.index.protocols import Embedder, Index
 from assistant.index.store import GuidanceIndex, open_client
-from assistant.records import Answer, Chunk, Citation
+from assistant.records import Answer, Chunk, Citation, Turn
 from assistant.settings import Settings
 from assistant.text.question import clean_question
 from assistant.text.quotes import locate_quote, section_at
@@ -147,8 +148,9 @@ class Assistant:
         assert self._retriever is not None
         return self._retriever.lexical.chunks
 
-    def cite(self, doc: str, quote: str, n: int = 1, score: float = 1.0) -> Citation | None:
-        """A citation of ``quote`` in document ``doc`` of the corpus (same object as answers carry).
+    def cite(self, doc: str, quote: str, n: int = 1, score: float = 1.0, start: int = 0) -> Citation | None:
+        """A citation of ``quote`` in document ``doc`` of the corpus (same object as answers carry), the
+        first occurrence from raw offset ``start`` on.
 
         Returns None when the quote is not in the document.
         """
@@ -160,7 +162,7 @@ class Assistant:
                 self._raw[doc] = load_text(path)
             except DocumentError:
                 self._raw[doc] = ""
-        span = locate_quote(self._raw[doc], quote)
+        span = locate_quote(self._raw[doc], quote, start)
         if span is None:
             return None
         chunk = section_at(self.chunks().values(), doc, span[0])
@@ -177,28 +179,41 @@ class Assistant:
             self._chat_model = make_chat_model(self.settings)
         return self._chat_model
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
-        """Answer one question; ``history`` holds the standalone queries of earlier turns.
+    def ask(self, question: str, history: Sequence[Turn | str] = ()) -> Answer:
+        """Answer one question; ``history`` holds the earlier turns, oldest first (a bare string is a
+        turn's standalone query, its answer unknown).
 
-        With a language model configured, it writes the answer and every sentence is verified;
-        otherwise (or when it fails) the answer is the grounded extract.
+        A follow-up about the previous answer ("which of those…", "the second one", "tell me more") is
+        answered from that answer's own items; with a language model configured, it writes the answer
+        and every sentence is verified; otherwise (or when it fails) the answer is the grounded extract.
 
         Raises:
             InputError: for an empty or over-long question.
         """
+        text = clean_question(question, self.settings.max_question_chars)
+        follow_up = self.answer_follow_up(text, history)
+        if follow_up is not None:
+            return follow_up
         if self.settings.llm_provider != "none":
             from assistant.generation.generate import generate_answer
 
             return generate_answer(self, question, history, self.chat_model(), self.settings)
-        text = clean_question(question, self.settings.max_question_chars)
-        return self.chain().invoke({"question": text, "history": list(history)})
+        queries = [Turn.of(turn).query for turn in history]
+        return self.chain().invoke({"question": text, "history": queries})
 
-    def ask_stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Any]:
+    def ask_stream(self, question: str, history: Sequence[Turn | str] = ()) -> Iterator[Any]:
         """Verified text as it grows, then the final ``Answer`` (only the Answer without a model)."""
         from assistant.generation.generate import stream_answer
 
         return stream_answer(self, question, history, self.chat_model(), self.settings)
 
-    def standalone_query(self, question: str, history: Sequence[str]) -> str:
-        """The query a question stands for in its conversation (stored as the next turn's history)."""
-        return condense_question(clean_question(question, self.settings.max_question_chars), history)
+    def answer_follow_up(self, question: str, history: Sequence[Turn | str]) -> Answer | None:
+        """The answer to a follow-up about the previous answer from its own items (select, filter,
+        expand: ``assistant.answering.followup``), or None when the question should be searched."""
+        previous = Turn.of(history[-1]).answer if history else None
+        return answer_follow_up(question, previous, self, self.settings.max_answer_chars)
+
+    def standalone_query(self, question: str, history: Sequence[Turn | str]) -> str:
+        """The query a question stands for in its conversation (stored as the next turn's query)."""
+        queries = [Turn.of(turn).query for turn in history]
+        return condense_question(clean_question(question, self.settings.max_question_chars), queries)

@@ -46,6 +46,17 @@ QUESTION_WEIGHT = 2
 turn in the embedding (mean pooling) and in BM25 term counts: on the eval conversations this finds
 0.38 of the expected factors against 0.15 with the question once."""
 
+# follow-ups about the previous answer
+FILTER_SPREADS = 1.0
+""""Which of those are about X?" keeps the items whose cosine to X is at least the mean of all the items'
+plus this many standard deviations: one spread above the mean is the usual mark of standing out (about
+one item in six for a normal spread). Checked on our own examples in tests/answering/test_followup.py
+(the 15 failure reasons of the Socitm guide filtered by people, politics, speed, culture)."""
+
+WIDEN_CHUNKS = 2
+""""Tell me more" widens the first cited passage into the chunks this many places either side of its own,
+in the same section: a list quoted whole spans a chunk or two, and what follows it is the more."""
+
 # retrieve
 RRF_K = 60
 """The constant of reciprocal rank fusion (Cormack et al. 2009): score = sum of 1 / (RRF_K + rank)."""

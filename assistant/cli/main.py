@@ -117,21 +117,22 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_ask(args: argparse.Namespace) -> int:
     """``assistant ask``: one question, or one per line from stdin (interactive on a terminal)."""
     from assistant.errors import InputError
+    from assistant.records import Turn
     from assistant.service import open_assistant
 
     settings = load_settings(args)
     assistant = open_assistant(settings)
     stream = not args.json and settings.llm_provider != "none"
 
-    def answer_one(question: str, history: list[str]) -> None:
+    def answer_one(question: str, history: list[Turn]) -> None:
         if stream:
-            print_streamed(assistant.ask_stream(question, history))
+            answer = print_streamed(assistant.ask_stream(question, history))
         else:
             answer = assistant.ask(question, history)
             print(
                 json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render(answer), flush=True
             )
-        history.append(assistant.standalone_query(question, history))
+        history.append(Turn(assistant.standalone_query(question, history), answer))
 
     if args.question is not None:
         try:
@@ -145,7 +146,7 @@ def run_ask(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
         print("Ask a question about shared services and collaboration (empty line or Ctrl-D to stop).")
-    conversations: dict[str | None, list[str]] = {}
+    conversations: dict[str | None, list[Turn]] = {}
     failures = 0
     for line in _lines(interactive):
         # On a terminal every question follows on from the last; piped lines are independent unless
@@ -204,8 +205,9 @@ def render(answer: Any) -> str:
     return render_text(answer)
 
 
-def print_streamed(items: Any) -> None:
-    """Print verified sentences as they come, then the sources (or the whole fallback answer)."""
+def print_streamed(items: Any) -> Any:
+    """Print verified sentences as they come, then the sources (or the whole fallback answer); return
+    the final ``Answer`` (None if the stream had none)."""
     from assistant.records import Answer
 
     shown, answer = "", None
@@ -216,12 +218,13 @@ def print_streamed(items: Any) -> None:
             print(item, end="", flush=True)
             shown += item
     if answer is None:
-        return
+        return None
     text = render(answer)
     if shown and answer.answer == shown:
         print(text[len(shown) :], flush=True)
     else:
         print(("\n\n" if shown else "") + text, flush=True)
+    return answer
 
 
 def user_errors() -> tuple[type[BaseException], ...]:

@@ -32,7 +32,7 @@ from assistant.generation.prompts import (
 from assistant.generation.providers import generator_name
 from assistant.generation.tuning import CONDENSE_MAX_CHARS, SOURCE_BUDGET_CHARS
 from assistant.generation.verify import Source, Verifier, load_support_thresholds, sources_from
-from assistant.records import Answer
+from assistant.records import Answer, Turn
 from assistant.settings import Settings
 from assistant.text.phrases import REFUSAL, refusal
 from assistant.text.question import clean_question
@@ -175,7 +175,7 @@ def with_notice(answer: Answer, notice: str, started: float, **changes: Any) -> 
 
 
 def stream_answer(
-    assistant: Any, question: str, history: Sequence[str], chat_model: Any, settings: Settings
+    assistant: Any, question: str, history: Sequence[Turn | str], chat_model: Any, settings: Settings
 ) -> Iterator[str | Answer]:
     """Answer with the language model: yield the verified text as it grows, then the final ``Answer``.
 
@@ -185,7 +185,7 @@ def stream_answer(
     Args:
         assistant: The ``Assistant`` (retrieval, index, embeddings and the extractive chain).
         question: What the user asked.
-        history: The standalone queries of earlier turns, oldest first.
+        history: The earlier turns, oldest first (or their standalone queries).
         chat_model: A LangChain chat model, or None for the extractive answer.
         settings: Timeout, answer length and what to do with unsupported sentences.
 
@@ -194,6 +194,10 @@ def stream_answer(
     """
     started = time.perf_counter()
     text = clean_question(question, settings.max_question_chars)
+    follow_up = assistant.answer_follow_up(text, history)
+    if follow_up is not None:  # "which of those…": answered from the previous answer's own quotes
+        yield follow_up
+        return
     query = assistant.standalone_query(text, history)
     if chat_model is None:
         yield extract_answer(assistant, query, text)
@@ -202,7 +206,8 @@ def stream_answer(
     asked = text
     if history:
         try:
-            condensed = condense_with_model(chat_model, text, history, settings.llm_timeout)
+            queries = [Turn.of(turn).query for turn in history]
+            condensed = condense_with_model(chat_model, text, queries, settings.llm_timeout)
         except GenerationError as error:
             yield with_notice(extract_answer(assistant, query, text), error.notice, started)
             return
@@ -293,7 +298,7 @@ def final_answer(
 
 
 def generate_answer(
-    assistant: Any, question: str, history: Sequence[str], chat_model: Any, settings: Settings
+    assistant: Any, question: str, history: Sequence[Turn | str], chat_model: Any, settings: Settings
 ) -> Answer:
     """Answer with the language model (``stream_answer`` without the intermediate text)."""
     final: Answer | None = None

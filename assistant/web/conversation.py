@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from assistant.records import Citation
+from assistant.records import Answer, Citation, Turn
 from assistant.text.phrases import REFUSAL
 from assistant.web import render
 
@@ -25,6 +25,11 @@ def passage_of(citation: Citation | dict[str, Any], chunks: dict[str, Any]) -> s
         ),
         None,
     )
+
+
+def history_of(turns: Sequence[dict[str, Any]]) -> list[Turn]:
+    """The conversation's earlier turns as the assistant reads them: each one's query and answer."""
+    return [Turn(turn["query"], Answer.from_json(turn["answer"])) for turn in turns]
 
 
 def shown_answer(text: str, abstained: bool = False) -> str:

@@ -18,11 +18,17 @@ import gradio as gr
 
 from assistant.answering.feedback import record_feedback
 from assistant.errors import InputError
-from assistant.records import Answer, Citation
+from assistant.records import Answer, Citation, Turn
 from assistant.settings import Settings
 from assistant.text.question import clean_question
 from assistant.web import render
-from assistant.web.conversation import chat_messages, passage_of, shown_answer, turn_sources_html
+from assistant.web.conversation import (
+    chat_messages,
+    history_of,
+    passage_of,
+    shown_answer,
+    turn_sources_html,
+)
 from assistant.web.engines import Engines
 from assistant.web.files import ExportFolder, max_upload_bytes, read_upload
 from assistant.web.signposts import Signposts
@@ -97,7 +103,7 @@ class Handlers:
         except InputError as error:
             yield *unchanged(7), render.notice_html(str(error), kind="error", alert=True)
             return
-        history = [turn["query"] for turn in turns]
+        history = history_of(turns)
         messages = chat_messages(turns) + [
             {"role": "user", "content": render.chat_markdown(text)},
             {"role": "assistant", "content": "*Searching the guidance…*"},
@@ -123,7 +129,7 @@ class Handlers:
         yield self.finish_turn(text, history, answer, turns)
 
     def finish_turn(
-        self, text: str, history: list[str], answer: Answer, turns: list[dict[str, Any]]
+        self, text: str, history: list[Turn], answer: Answer, turns: list[dict[str, Any]]
     ) -> tuple[Any, ...]:
         """The outputs of ``respond`` once an answer is complete: the conversation with the new turn."""
         turn = {
@@ -267,11 +273,12 @@ class Handlers:
         """Answer a question from the guidance, with its citations.
 
         ``history`` holds the standalone queries of earlier turns (the ``history`` returned by the last
-        call), so that follow-up questions keep their context.
+        call), so that follow-up questions keep their context (the earlier answers are not kept: a
+        follow-up such as "which of those…" is searched with the earlier query).
         """
         earlier = [str(query) for query in history or []]
         try:
-            answer = final_answer(self.stream(question, earlier))
+            answer = final_answer(self.stream(question, [Turn(query) for query in earlier]))
             query = self.assistant.standalone_query(question, earlier)
         except InputError as error:
             raise gr.Error(str(error)) from None

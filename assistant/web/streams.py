@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from assistant.records import Answer
+from assistant.records import Answer, Turn
 from assistant.settings import Settings
 
-AnswerStream = Callable[[str, Sequence[str]], Iterator["str | Answer"]]
+AnswerStream = Callable[[str, Sequence[Turn]], Iterator["str | Answer"]]
 """Streams an answer: yields the answer text so far (growing), then the final ``Answer`` once.
 
 The extractive stream is the default; a language-model stream
@@ -20,7 +20,7 @@ touching the chat handler.
 """
 
 
-def stream_extractive(assistant: Any, question: str, history: Sequence[str]) -> Iterator[str | Answer]:
+def stream_extractive(assistant: Any, question: str, history: Sequence[Turn]) -> Iterator[str | Answer]:
     """The extractive answer, streamed a line (or a cited sentence) at a time, then the ``Answer``.
 
     Raises:
@@ -47,7 +47,7 @@ def default_stream(assistant: Any, settings: Settings) -> AnswerStream:
 
     chat_model = make_chat_model(settings)
 
-    def stream(question: str, history: Sequence[str]) -> Iterator[str | Answer]:
+    def stream(question: str, history: Sequence[Turn]) -> Iterator[str | Answer]:
         return stream_answer(assistant, question, history, chat_model, settings)
 
     return stream

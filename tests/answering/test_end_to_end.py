@@ -7,6 +7,7 @@ import statistics
 import pytest
 import yaml
 
+from assistant.records import Turn
 from assistant.text.loaders import load_text
 from tests.conftest import CORPUS, ROOT
 
@@ -17,10 +18,10 @@ def all_answers(assistant):
     for case in CASES["cases"]:
         yield case, assistant.ask(case["question"])
     for conversation in CASES["conversations"]:
-        history: list[str] = []
+        history: list[Turn] = []
         for turn in conversation["turns"]:
             answer = assistant.ask(turn["question"], history)
-            history.append(assistant.standalone_query(turn["question"], history))
+            history.append(Turn(assistant.standalone_query(turn["question"], history), answer))
         yield conversation["turns"][-1] | {"kind": "in_scope"}, answer
 
 

@@ -63,10 +63,18 @@ def test_a_json_line_continues_its_conversation(
         json.dumps({"conversation": "c1", "question": "Which of those are about people?"}),
         "A question of its own",
     ]
-    run_batch(monkeypatch, lines, capsys)
+    answers = run_batch(monkeypatch, lines, capsys)
     histories = [history for _, history in asked]
     assert histories[0] == [] and histories[1] == [] and histories[3] == []
-    assert len(histories[2]) == 1 and "shared services fail" in histories[2][0].lower()
+    assert len(histories[2]) == 1 and "shared services fail" in histories[2][0].query.lower()
+    # the previous answer travels with its query: the follow-up quotes only its items
+    previous = histories[2][0].answer
+    assert previous is not None and previous.to_json()["answer"] == answers[0]["answer"]
+    quoted = {(c.doc, c.start, c.end) for c in previous.citations}
+    follow_up = answers[2]
+    assert not follow_up["abstained"] and follow_up["citations"]
+    assert {(c["doc"], c["start"], c["end"]) for c in follow_up["citations"]} <= quoted
+    assert set(follow_up) == set(answers[0])
 
 
 def test_parse_line_reads_json_objects_and_leaves_other_text_alone() -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.index.embeddings import EmbeddingCache
+from assistant.records import Turn
 from eval.cases import ExpectedSection, GoldCase, Nugget
 from eval.gate import load_thresholds
 from eval.results import PipelineOutput
@@ -80,7 +81,7 @@ class FakeAssistant:
         self.asked = []
 
     def standalone_query(self, question, history):
-        return f"{history[-1]} {question}" if history else question
+        return f"{Turn.of(history[-1]).query} {question}" if history else question
 
     def ask(self, question, history):
         self.asked.append((question, list(history)))
@@ -92,12 +93,16 @@ class FakeAssistant:
         return [Document(page_content=query, metadata={"doc": DOC, "section": None})]
 
 
-def test_a_conversation_is_asked_with_the_earlier_standalone_queries(make_answer):
+def test_a_conversation_is_asked_with_the_earlier_turns_and_their_answers(make_answer):
     assistant = FakeAssistant(make_answer)
     output = AssistantPipeline(assistant, "hybrid", "").answer(
         ("Why do they fail?", "And how to avoid that?")
     )
-    assert assistant.asked == [("And how to avoid that?", ["Why do they fail?"])]
+    first, follow_up = assistant.asked
+    assert first == ("Why do they fail?", [])
+    assert follow_up[0] == "And how to avoid that?"
+    [turn] = follow_up[1]
+    assert turn.query == "Why do they fail?" and turn.answer.question == "Why do they fail?"
     assert output.retrieved == [(DOC, None)]
 
 

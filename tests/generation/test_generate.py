@@ -15,6 +15,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field
 
 from assistant.answering.facade import Assistant
+from assistant.answering.followup import answer_items
 from assistant.errors import InputError
 from assistant.generation.generate import (
     as_data,
@@ -35,7 +36,7 @@ from assistant.generation.prompts import (
 )
 from assistant.generation.support import is_supported
 from assistant.generation.verify import DEFAULT_THRESHOLDS, Source, sources_from
-from assistant.records import Answer
+from assistant.records import Answer, Turn
 from assistant.settings import Settings
 from assistant.text.phrases import REFUSAL
 from assistant.text.quotes import locate_quote
@@ -311,6 +312,18 @@ def test_a_follow_up_is_condensed_by_the_model(assistant, llm_settings) -> None:
     condense, answer = model.calls
     assert "<<<HISTORY\n- Why do shared services fail?\nHISTORY>>>" in condense[0].text
     assert f"<<<QUESTION\n{standalone}\nQUESTION>>>" in answer[0].text
+
+
+def test_a_follow_up_about_the_answer_is_answered_from_its_quotes_without_the_model(
+    assistant, llm_settings
+) -> None:
+    previous = assistant.ask(QUESTION)
+    model = scripted("Never asked.")
+    answer = generate_answer(assistant, "the first one", [Turn(QUESTION, previous)], model, llm_settings)
+    assert model.calls == [] and answer.generator == "extractive"
+    first_item = answer_items(previous)[0][0]
+    assert first_item.quote in [c.quote for c in answer.citations]
+    assert_quotes_verbatim(answer, assistant.settings.corpus_dir)
 
 
 def test_an_unusable_condensed_question_falls_back_to_the_heuristic(assistant, llm_settings) -> None:
