@@ -50,6 +50,8 @@ class ReviewSentence(_Record):
     factor: str | None
     stance: Stance
     heading: str | None = None
+    source: str = ""
+    """The file it was read from (set by the loader): sentences of one file share a writer."""
 
 
 class SumStatement(_Record):
@@ -95,7 +97,9 @@ def load_training_set(folder: Path = TRAINING_DIR) -> TrainingSet:
             elif path.name.startswith("out_of_scope"):
                 found["out_of_scope"] += [OutOfScopeQuestion(**item) for item in data.get("questions", [])]
             elif path.name.startswith("review_"):
-                found["review"] += [ReviewSentence(**item) for item in data.get("sentences", [])]
+                found["review"] += [
+                    ReviewSentence(**item, source=path.stem) for item in data.get("sentences", [])
+                ]
                 found["sums"] += [SumStatement(**item) for item in data.get("sums", [])]
         except (TypeError, ValidationError) as error:
             raise UsageError(f"{path}: {' '.join(str(error).split())[:300]}") from None

@@ -24,7 +24,9 @@ from assistant.review.model import (
     STANCES,
     ReviewModel,
     load_review_model,
+    log_odds,
     model_features,
+    sentence_scores,
     sentence_text,
     softmax_probabilities,
     word_columns,
@@ -135,13 +137,59 @@ def train_review(
     say("stance classifier")
     stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
     plain = [row.text for row in data.review]
-    stance = fit_cross_validated(model_features(None, plain, columns), stance_labels, len(STANCES))
+    stance_features = model_features(None, plain, columns)
+    stance = fit_cross_validated(stance_features, stance_labels, len(STANCES))
+    say("calibration on each file's sentences, by models trained on the other files")
+    sources = np.array([row.source for row in data.review])
+    calibration = _calibration(
+        (sentences, factor_labels, (cue_rows, cue_labels)), (stance_features, stance_labels), sources
+    )
     say("sum classifier")
     rows = np.vstack([features[len(texts) + len(cues) :], sentences])
     labels = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))
     sums = fit_cross_validated(rows, labels, len(sum_labels))
-    model = ReviewModel(factor_ids, sum_labels, vocabulary, factor.weights, stance.weights, sums.weights)
+    model = ReviewModel(
+        factor_ids, sum_labels, vocabulary, factor.weights, stance.weights, sums.weights, calibration
+    )
     return ReviewTraining(model, _figures(factor, stance, sums, factor_labels, stance_labels, labels))
+
+
+def _calibration(
+    factor: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]],
+    stance: tuple[np.ndarray, np.ndarray],
+    sources: np.ndarray,
+) -> np.ndarray:
+    """Platt scaling (``assistant.review.model.calibrate``) of the sentence scores P(factor) x P(risk or
+    unclear) and P(factor) x P(handled), fitted on other writers' sentences: each training file's
+    sentences are scored by models trained on the other files. Row 0: risk; row 1: handled."""
+    (features, factor_labels, always), (stance_features, stance_labels) = factor, stance
+    classes = int(max(factor_labels.max(), always[1].max())) + 1
+    scores: list[np.ndarray] = []
+    truths: list[np.ndarray] = []
+    for source in np.unique(sources):
+        train, test = sources != source, sources == source
+        about_weights = fit_softmax(
+            np.vstack([features[train], always[0]]),
+            np.concatenate([factor_labels[train], always[1]]),
+            classes,
+            REVIEW_DECAY,
+        )
+        about = softmax_probabilities(about_weights, features[test])[:, :-1]
+        stance_weights = fit_softmax(stance_features[train], stance_labels[train], len(STANCES), REVIEW_DECAY)
+        stances = softmax_probabilities(stance_weights, stance_features[test])
+        shown = np.eye(classes)[factor_labels[test]][:, :-1]
+        risky = np.isin(stance_labels[test], [STANCES.index("risk"), STANCES.index("unclear")])
+        handled = stance_labels[test] == STANCES.index("handled")
+        scores.append(sentence_scores(about, stances))
+        truths.append(np.stack([shown * risky[:, None], shown * handled[:, None]]))
+    score, truth = np.concatenate(scores, axis=1), np.concatenate(truths, axis=1)
+    return np.array([_platt(score[kind].ravel(), truth[kind].ravel()) for kind in range(2)], np.float32)
+
+
+def _platt(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of the logistic regression of ``truth`` on the log-odds of ``scores``."""
+    weights = fit_softmax(log_odds(scores)[:, None], truth.astype(int), 2, 0.0)
+    return float(weights[0, 1] - weights[0, 0]), float(weights[1, 1] - weights[1, 0])
 
 
 def _vocabulary(texts: list[str]) -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """From the learned model's probabilities to each factor's status, confidence and evidence, and to the
 proposal's sum.
 
-A sentence shows a factor as a risk with probability P(about the factor) x P(risk or unclear), and
-handles it with P(about the factor) x P(handled). A factor is a risk when some sentence more likely than
+A sentence shows a factor as a risk with the chance its score P(about the factor) x P(risk or unclear)
+was right for other writers' sentences in training (``ReviewModel.calibrated_scores``), and handles it
+with that of P(about the factor) x P(handled). A factor is a risk when some sentence more likely than
 not shows it as one, addressed when some sentence more likely than not handles it and none shows it as a
 risk, and otherwise not covered. A deferral, a condition or an intention ("unclear") is never handled.
 """
@@ -14,11 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.review.model import STANCES, ReviewModel
+from assistant.review.model import RISK, UNCLEAR, ReviewModel
 from assistant.review.records import Evidence, Passage, Status
 from assistant.review.tuning import DECISION_PROBABILITY, EVIDENCE_PER_FACTOR, SUM_EVIDENCE
-
-RISK, HANDLED, UNCLEAR = (STANCES.index(name) for name in ("risk", "handled", "unclear"))
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,12 @@ class Decision:
 
 @dataclass(frozen=True)
 class Probabilities:
-    """Per sentence (rows): P(about each factor) (columns in catalogue order) and P(each stance)."""
+    """Per sentence (rows): P(about each factor) (columns in catalogue order), P(each stance), and the
+    calibrated chances that it shows each factor at risk (``scores[0]``) and handles it (``scores[1]``)."""
 
     about: np.ndarray
     stance: np.ndarray
+    scores: np.ndarray
 
     @classmethod
     def of(
@@ -45,11 +46,10 @@ class Probabilities:
     ) -> Probabilities:
         """The model's probabilities, columns in the order of ``factor_ids``: ``features`` are
         ``model.features`` of the sentences with their headings, ``sentences`` the sentences alone."""
-        if not sentences:
-            return cls(np.zeros((0, len(factor_ids))), np.zeros((0, len(STANCES))))
         columns = [model.factors.index(factor_id) for factor_id in factor_ids]
-        about = model.factor_probabilities(features)[:, columns]
-        return cls(about, model.stance_probabilities(sentences))
+        about = model.factor_probabilities(features)[:, columns] if sentences else np.zeros((0, len(columns)))
+        stance = model.stance_probabilities(sentences)
+        return cls(about, stance, model.calibrated_scores(about, stance))
 
 
 def decide_factor(column: int, probabilities: Probabilities, passages: Sequence[Passage]) -> Decision:
@@ -58,8 +58,7 @@ def decide_factor(column: int, probabilities: Probabilities, passages: Sequence[
     if not len(about):
         return Decision("not_covered", 1.0, [])
     stance = probabilities.stance
-    risk = about * (stance[:, RISK] + stance[:, UNCLEAR])
-    handled = about * stance[:, HANDLED]
+    risk, handled = probabilities.scores[:, :, column]
     at_risk = 1 - float(np.prod(1 - risk))
     if at_risk >= DECISION_PROBABILITY:
         rows = _strongest(risk)

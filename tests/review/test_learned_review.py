@@ -32,10 +32,9 @@ PLANTED = {
     ("F01",): "A business case will be prepared once both cabinets approve the principle.",
     ("F14",): "Staff will be told after the decision to avoid unsettling them.",
     ("F04", "F08"): "Northby wants to go live in April; Southby says it cannot be ready before next year.",
+    ("C01",): "The programme depends on Northby's director of resources, who retires in June.",
 }
-"""Three of the proposal's four planted risks. The fourth, the retiring director (C01), is found as the
-factor's topic (P 0.97) but the stance model reads the sentence as neutral as often as a risk, so it is
-not flagged: a known miss of this model, reported rather than tested."""
+"""The proposal's four planted risks and the sentence that shows each."""
 
 
 def joint_hr_docx() -> bytes:
@@ -62,7 +61,7 @@ def assert_planted_risks_found(review: Review) -> None:
         risks = [finding_of(review, factor) for factor in factors if status_of(review, factor) == "risk"]
         assert risks, f"{factors} not flagged: {[status_of(review, factor) for factor in factors]}"
         quotes = [item.quote for finding in risks for item in finding.evidence]
-        assert any(sentence[:40] in quote for quote in quotes), (factors, quotes)
+        assert any(sentence[:40] in quote.replace("’", "'") for quote in quotes), (factors, quotes)
     assert not review.by_status("addressed")
 
 
