@@ -35,6 +35,11 @@ from assistant.web.signposts import Signposts
 from assistant.web.streams import AnswerStream, default_stream, final_answer
 
 PASTED_NAME = "pasted-proposal.txt"
+
+HISTORY_FORMAT = (
+    "history: pass back the `history` of the previous answer (a list of {query, answer} objects or of "
+    "earlier questions as text)"
+)
 """The file name a pasted proposal is reviewed under."""
 
 STREAM_PAUSE = 0.03
@@ -269,20 +274,25 @@ class Handlers:
 
     # --- API -------------------------------------------------------------------------------------
 
-    def ask(self, question: str, history: list[str] | None = None) -> dict[str, Any]:
+    def ask(self, question: str, history: list[dict[str, Any] | str] | None = None) -> dict[str, Any]:
         """Answer a question from the guidance, with its citations.
 
-        ``history`` holds the standalone queries of earlier turns (the ``history`` returned by the last
-        call), so that follow-up questions keep their context (the earlier answers are not kept: a
-        follow-up such as "which of those…" is searched with the earlier query).
+        ``history`` is the ``history`` returned by the last call: each earlier turn's standalone query
+        and answer (``{"query", "answer"}``), so that a follow-up keeps its context or answers from the
+        previous answer's own items ("which of those are about people?"). A plain string stands for a
+        turn whose answer is not known: its follow-ups search with it.
         """
-        earlier = [str(query) for query in history or []]
+        earlier = list(history or [])
         try:
-            answer = final_answer(self.stream(question, [Turn(query) for query in earlier]))
-            query = self.assistant.standalone_query(question, earlier)
+            turns = [Turn(item) if isinstance(item, str) else history_of([item])[0] for item in earlier]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise gr.Error(HISTORY_FORMAT) from None
+        try:
+            answer = final_answer(self.stream(question, turns))
+            query = self.assistant.standalone_query(question, turns)
         except InputError as error:
             raise gr.Error(str(error)) from None
-        return {**answer.to_json(), "history": [*earlier, query]}
+        return {**answer.to_json(), "history": [*earlier, {"query": query, "answer": answer.to_json()}]}
 
     def review(self, proposal: str, file: str | None) -> dict[str, Any]:
         """Check a proposal against the guidance: its text, or a file (``gradio_client.handle_file``).

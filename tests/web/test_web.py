@@ -51,11 +51,20 @@ def test_ask_answers_with_citations_and_keeps_the_conversation(client: Client) -
     assert not first["abstained"]
     assert first["citations"] and "[1]" in first["answer"]
     assert {"n", "doc", "title", "section", "quote", "start", "end"} <= set(first["citations"][0])
-    assert first["history"] == ["Why do shared services fail?"]
+    assert [turn["query"] for turn in first["history"]] == ["Why do shared services fail?"]
+    assert first["history"][0]["answer"]["citations"] == first["citations"]
 
     follow_up = client.predict("and how do we avoid that?", first["history"], api_name="/ask")
     assert len(follow_up["history"]) == 2
-    assert "shared services fail" in follow_up["history"][1].lower()
+    assert "shared services fail" in follow_up["history"][1]["query"].lower()
+
+    second = client.predict("the second one", first["history"], api_name="/ask")
+    assert second["citations"][0]["quote"] in [citation["quote"] for citation in first["citations"]]
+    as_text = ["Why do shared services fail?"]
+    queries_only = client.predict("and how do we avoid that?", as_text, api_name="/ask")
+    assert not queries_only["abstained"]
+    with pytest.raises(AppError, match="history: pass back"):
+        client.predict("the second one", [{"answer": "no query"}], api_name="/ask")
 
 
 def test_ask_refuses_out_of_scope_and_rejects_empty_questions(client: Client) -> None:
