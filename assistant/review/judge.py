@@ -103,7 +103,8 @@ def review_text(
         sum(finding.status == "addressed" for finding in findings),
         (done - started) * 1000,
     )
-    return Review(name, len(text), sum_finding, findings, list_questions(findings), timings)
+    questions = list_questions(findings)
+    return Review(name, len(text), sum_finding, findings, questions, timings, sentences=len(passages))
 
 
 def review_document(assistant: Any, data: bytes, name: str) -> Review:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from assistant.records import Citation
+from assistant.review.tuning import MIN_JUDGED_SENTENCES
 
 Status = Literal["risk", "addressed", "not_covered"]
 STATUSES: tuple[Status, ...] = ("risk", "addressed", "not_covered")
@@ -94,6 +95,19 @@ class Review:
     factors: list[FactorFinding]
     questions: list[str]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    sentences: int = 0
+    """How many of its sentences were judged."""
+
+    @property
+    def warning(self) -> str | None:
+        """A plain warning when too few sentences could be judged for the checklist to mean anything."""
+        if self.sentences >= MIN_JUDGED_SENTENCES:
+            return None
+        return (
+            f"Only {self.sentences} sentence{'s' if self.sentences != 1 else ''} of this text could be "
+            'judged: too little to review. "Not covered" here means the text says too little, not that '
+            "the proposal is sound."
+        )
 
     def by_status(self, status: Status) -> list[FactorFinding]:
         """Findings of one status, most confident first."""
@@ -103,7 +117,8 @@ class Review:
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``assistant review --json``."""
         return {
-            "proposal": {"name": self.name, "chars": self.chars},
+            "proposal": {"name": self.name, "chars": self.chars, "sentences": self.sentences}
+            | ({"warning": self.warning} if self.warning else {}),
             "sum": self.sum.to_json(),
             "factors": [finding.to_json() for finding in self.factors],
             "questions": list(self.questions),

@@ -45,6 +45,7 @@ def render_text(review: Review, width: int = 100) -> str:
         f"Review of {review.name} ({review.chars:,} characters)",
         f"{len(risks)} risks, {len(addressed)} addressed, {len(silent)} not covered "
         f"(of {len(review.factors)} factors)",
+        *([_wrapped(f"Warning: {review.warning}", width, "")] if review.warning else []),
         "",
         f"Ambition: {review.sum.label}",
     ]
@@ -88,6 +89,7 @@ def render_markdown(review: Review) -> str:
         "",
         f"**{len(risks)}** risks, **{len(addressed)}** addressed, **{len(silent)}** not covered "
         f"(of {len(review.factors)} factors from the guidance).",
+        *(["", f"**Warning:** {_markdown_text(review.warning)}"] if review.warning else []),
         "",
         f"**Ambition:** {review.sum.label}{_markers(review.sum.citations)}",
         "",

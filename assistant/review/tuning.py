@@ -19,6 +19,9 @@ EVIDENCE_PER_FACTOR = 2
 SUM_EVIDENCE = 2
 """Sentences quoted as evidence for the sum."""
 
+MIN_JUDGED_SENTENCES = 3
+"""With fewer judged sentences the review says plainly that the text is too short to review."""
+
 MIN_PASSAGE_WORDS = 4
 """Shorter passages (headings, labels, table fragments) are not judged."""
 

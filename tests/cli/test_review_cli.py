@@ -91,7 +91,7 @@ def test_review_prints_json_from_a_file(
     path.write_text(RISKY, encoding="utf-8")
     assert main(["review", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["proposal"] == {"name": "print.md", "chars": len(RISKY)}
+    assert data["proposal"] == {"name": "print.md", "chars": len(RISKY), "sentences": 3}
     pilot = next(factor for factor in data["factors"] if factor["id"] == "S04")
     assert (
         pilot["status"] in ("risk", "addressed", "not_covered")

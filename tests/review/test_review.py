@@ -56,6 +56,20 @@ def test_evidence_spans_quote_the_proposal(real_assistant, text: str) -> None:
         assert " ".join(text[item.start : item.end].split()) == item.quote
 
 
+def test_a_text_too_short_to_judge_says_so_plainly(fake_embeddings: FakeEmbeddings) -> None:
+    from assistant.review.render import render_markdown, render_text
+    from assistant.web.render.review import review_html
+
+    short = review_text("# Joint HR\n\nWe will share HR.", "note.md", fake_embeddings)
+    assert short.sentences == 1
+    assert short.to_json()["proposal"]["warning"].startswith("Only 1 sentence of this text could be judged")
+    assert "Warning: Only 1 sentence" in render_text(short)
+    assert "**Warning:** Only 1 sentence" in render_markdown(short)
+    assert 'role="alert">Only 1 sentence' in review_html(short.to_json())
+    full = review_text(SOUND, "payroll.md", fake_embeddings)
+    assert full.sentences >= 3 and full.warning is None and "warning" not in full.to_json()["proposal"]
+
+
 def test_each_sentence_is_embedded_once_with_its_heading(fake_embeddings: FakeEmbeddings) -> None:
     embedded = fake_embeddings.embedded
     review_text(SOUND, "payroll.md", fake_embeddings)

@@ -30,7 +30,7 @@ def review(real_assistant) -> Review:
 def test_json_follows_the_contract(review: Review) -> None:
     data = json.loads(render_json(review))
     assert set(data) == {"proposal", "sum", "factors", "questions"}
-    assert data["proposal"] == {"name": "print.md", "chars": len(RISKY)}
+    assert data["proposal"] == {"name": "print.md", "chars": len(RISKY), "sentences": 3}
     assert data["sum"]["label"] in ("1+1=1½", "1+1=2", "1+1=3")
     assert all(isinstance(quote, str) for quote in data["sum"]["evidence"])
     citation_keys = {"n", "doc", "title", "section", "quote", "start", "end", "score"}

@@ -11,6 +11,11 @@ STATUS_LABELS = {"risk": "Risk", "addressed": "Addressed", "not covered": "Not c
 """How each checklist status is shown (the CSS class is the status with a hyphen)."""
 
 
+def warning_html(warning: str | None) -> str:
+    """The plain warning of a text too short to review (nothing when there is none)."""
+    return f'<p class="review-warning" role="alert">{escape(warning)}</p>' if warning else ""
+
+
 def status_key(status: str) -> str:
     """A checklist status normalised to ``risk``, ``addressed`` or ``not covered``."""
     return str(status).strip().lower().replace("_", " ").replace("-", " ")
@@ -38,6 +43,7 @@ def review_html(review: Mapping[str, Any]) -> str:
         f'<div class="review-name">{escape(proposal.get("name", "Proposal"))}</div>'
         f'<div class="review-meta">{int(proposal.get("chars", 0)):,} characters read</div></div>'
         f'<div class="review-counts">{summary}</div></div>',
+        warning_html(proposal.get("warning")),
         sum_html(review.get("sum") or {}),
         '<h3 class="review-h">Checklist against the guidance</h3>',
         checklist_html([*groups.pop("risk"), *groups.pop("addressed")]),
