@@ -16,10 +16,6 @@ ADAPTER_LEARNING_RATE = 2e-3
 TEMPERATURE = 0.05
 """Softmax temperature of the contrastive loss over all passages."""
 
-SELF_SUPERVISED_WEIGHT = 1.0
-"""Weight of each document's own sentences and headings as questions for their passage: every document,
-also one nobody wrote questions for, keeps its place in the adapted space."""
-
 HUB_NEIGHBOURS = 10
 HUB_WEIGHT = 0.5
 """Hubness correction (cross-domain similarity local scaling): a passage's score is its cosine less
