@@ -33,7 +33,7 @@ ask: setup
 ingest: setup
 	$(PY) -m assistant ingest
 
-# Rebuild the learned models (assistant/data/models/) from assistant/data/training/: seeded, 2-4 minutes.
+# Rebuild the learned models (assistant/data/models/) from assistant/data/training/: seeded, 6-9 minutes on 2 cores.
 train: setup
 	$(PY) -m assistant train
 
