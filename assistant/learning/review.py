@@ -19,9 +19,12 @@ from assistant.learning.data import TrainingSet
 from assistant.learning.tuning import FOLDS, MIN_WORD_COUNT, REVIEW_DECAY, SEED
 from assistant.review.catalogue import Catalogue, load_catalogue
 from assistant.review.model import (
+    HANDLED,
     NO_FACTOR,
     OTHER_SUM,
+    RISK,
     STANCES,
+    UNCLEAR,
     ReviewModel,
     load_review_model,
     log_odds,
@@ -159,7 +162,7 @@ def _calibration(
     stance: tuple[np.ndarray, np.ndarray],
     sources: np.ndarray,
 ) -> np.ndarray:
-    """Platt scaling (``assistant.review.model.calibrate``) of the sentence scores P(factor) x P(risk or
+    """Platt scaling (``ReviewModel.calibrated_scores``) of the sentence scores P(factor) x P(risk or
     unclear) and P(factor) x P(handled), fitted on other writers' sentences: each training file's
     sentences are scored by models trained on the other files. Row 0: risk; row 1: handled."""
     (features, factor_labels, always), (stance_features, stance_labels) = factor, stance
@@ -178,8 +181,8 @@ def _calibration(
         stance_weights = fit_softmax(stance_features[train], stance_labels[train], len(STANCES), REVIEW_DECAY)
         stances = softmax_probabilities(stance_weights, stance_features[test])
         shown = np.eye(classes)[factor_labels[test]][:, :-1]
-        risky = np.isin(stance_labels[test], [STANCES.index("risk"), STANCES.index("unclear")])
-        handled = stance_labels[test] == STANCES.index("handled")
+        risky = np.isin(stance_labels[test], [RISK, UNCLEAR])
+        handled = stance_labels[test] == HANDLED
         scores.append(sentence_scores(about, stances))
         truths.append(np.stack([shown * risky[:, None], shown * handled[:, None]]))
     score, truth = np.concatenate(scores, axis=1), np.concatenate(truths, axis=1)
@@ -207,8 +210,8 @@ def _figures(
     sum_labels: np.ndarray,
 ) -> dict[str, float]:
     """Out-of-fold accuracies, and how often a risk or unclear sentence was called handled."""
-    called_handled = stance.predicted.argmax(axis=1) == STANCES.index("handled")
-    not_handled = np.isin(stance_labels, [STANCES.index("risk"), STANCES.index("unclear")])
+    called_handled = stance.predicted.argmax(axis=1) == HANDLED
+    not_handled = np.isin(stance_labels, [RISK, UNCLEAR])
     statements = sum_labels != sums.predicted.shape[1] - 1
     return {
         "factor accuracy": factor.accuracy(factor_labels),
