@@ -4,6 +4,7 @@ it, as ingest makes them and the index stores them; a ``Citation``; an ``Answer`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -159,3 +160,8 @@ class Turn:
     def of(cls, turn: Turn | str) -> Turn:
         """A turn, also from a bare standalone query (a turn whose answer is not known)."""
         return turn if isinstance(turn, Turn) else cls(turn)
+
+    @classmethod
+    def queries(cls, history: Sequence[Turn | str]) -> list[str]:
+        """The standalone queries of a conversation's turns, oldest first."""
+        return [cls.of(turn).query for turn in history]

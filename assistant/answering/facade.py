@@ -190,16 +190,15 @@ class Assistant:
         Raises:
             InputError: for an empty or over-long question.
         """
+        if self.settings.llm_provider != "none":  # follow-ups about the answer too: ``stream_answer``
+            from assistant.generation.generate import generate_answer
+
+            return generate_answer(self, question, history, self.chat_model(), self.settings)
         text = clean_question(question, self.settings.max_question_chars)
         follow_up = self.answer_follow_up(text, history)
         if follow_up is not None:
             return follow_up
-        if self.settings.llm_provider != "none":
-            from assistant.generation.generate import generate_answer
-
-            return generate_answer(self, question, history, self.chat_model(), self.settings)
-        queries = [Turn.of(turn).query for turn in history]
-        return self.chain().invoke({"question": text, "history": queries})
+        return self.chain().invoke({"question": text, "history": Turn.queries(history)})
 
     def ask_stream(self, question: str, history: Sequence[Turn | str] = ()) -> Iterator[Any]:
         """Verified text as it grows, then the final ``Answer`` (only the Answer without a model)."""
@@ -215,5 +214,5 @@ class Assistant:
 
     def standalone_query(self, question: str, history: Sequence[Turn | str]) -> str:
         """The query a question stands for in its conversation (stored as the next turn's query)."""
-        queries = [Turn.of(turn).query for turn in history]
-        return condense_question(clean_question(question, self.settings.max_question_chars), queries)
+        text = clean_question(question, self.settings.max_question_chars)
+        return condense_question(text, Turn.queries(history))

@@ -206,8 +206,7 @@ def stream_answer(
     asked = text
     if history:
         try:
-            queries = [Turn.of(turn).query for turn in history]
-            condensed = condense_with_model(chat_model, text, queries, settings.llm_timeout)
+            condensed = condense_with_model(chat_model, text, Turn.queries(history), settings.llm_timeout)
         except GenerationError as error:
             yield with_notice(extract_answer(assistant, query, text), error.notice, started)
             return

@@ -27,9 +27,14 @@ def passage_of(citation: Citation | dict[str, Any], chunks: dict[str, Any]) -> s
     )
 
 
+def turn_of(turn: dict[str, Any]) -> Turn:
+    """A kept turn (``{"query", "answer"}``, the answer as JSON) as the assistant reads it."""
+    return Turn(turn["query"], Answer.from_json(turn["answer"]))
+
+
 def history_of(turns: Sequence[dict[str, Any]]) -> list[Turn]:
     """The conversation's earlier turns as the assistant reads them: each one's query and answer."""
-    return [Turn(turn["query"], Answer.from_json(turn["answer"])) for turn in turns]
+    return [turn_of(turn) for turn in turns]
 
 
 def shown_answer(text: str, abstained: bool = False) -> str:

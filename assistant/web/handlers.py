@@ -27,6 +27,7 @@ from assistant.web.conversation import (
     history_of,
     passage_of,
     shown_answer,
+    turn_of,
     turn_sources_html,
 )
 from assistant.web.engines import Engines
@@ -284,7 +285,7 @@ class Handlers:
         """
         earlier = list(history or [])
         try:
-            turns = [Turn(item) if isinstance(item, str) else history_of([item])[0] for item in earlier]
+            turns = [Turn(item) if isinstance(item, str) else turn_of(item) for item in earlier]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise gr.Error(HISTORY_FORMAT) from None
         try:
