@@ -71,18 +71,18 @@ class Fitted:
         return float((self.predicted.argmax(axis=1) == labels).mean())
 
 
-def fit_cross_validated(
+def out_of_fold(
     features: np.ndarray,
     labels: np.ndarray,
     classes: int,
+    folds: np.ndarray,
     always: tuple[np.ndarray, np.ndarray] | None = None,
-) -> Fitted:
-    """Weights fitted on all rows, and out-of-fold predictions over ``FOLDS`` folds for the report;
-    ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
+) -> np.ndarray:
+    """Class probabilities of every row from a model fitted without its fold (``folds``: one fold label
+    per row); ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
     extra_features, extra_labels = always or (features[:0], labels[:0])
-    folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
     predicted = np.zeros((len(labels), classes))
-    for fold in range(FOLDS):
+    for fold in np.unique(folds):
         train = folds != fold
         weights = fit_softmax(
             np.vstack([features[train], extra_features]),
@@ -91,6 +91,20 @@ def fit_cross_validated(
             REVIEW_DECAY,
         )
         predicted[~train] = softmax_probabilities(weights, features[~train])
+    return predicted
+
+
+def fit_cross_validated(
+    features: np.ndarray,
+    labels: np.ndarray,
+    classes: int,
+    always: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Fitted:
+    """Weights fitted on all rows, and out-of-fold predictions over ``FOLDS`` random folds for the
+    report; ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
+    folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
+    predicted = out_of_fold(features, labels, classes, folds, always)
+    extra_features, extra_labels = always or (features[:0], labels[:0])
     weights = fit_softmax(
         np.vstack([features, extra_features]), np.concatenate([labels, extra_labels]), classes, REVIEW_DECAY
     )
@@ -167,25 +181,13 @@ def _calibration(
     sentences are scored by models trained on the other files. Row 0: risk; row 1: handled."""
     (features, factor_labels, always), (stance_features, stance_labels) = factor, stance
     classes = int(max(factor_labels.max(), always[1].max())) + 1
-    scores: list[np.ndarray] = []
-    truths: list[np.ndarray] = []
-    for source in np.unique(sources):
-        train, test = sources != source, sources == source
-        about_weights = fit_softmax(
-            np.vstack([features[train], always[0]]),
-            np.concatenate([factor_labels[train], always[1]]),
-            classes,
-            REVIEW_DECAY,
-        )
-        about = softmax_probabilities(about_weights, features[test])[:, :-1]
-        stance_weights = fit_softmax(stance_features[train], stance_labels[train], len(STANCES), REVIEW_DECAY)
-        stances = softmax_probabilities(stance_weights, stance_features[test])
-        shown = np.eye(classes)[factor_labels[test]][:, :-1]
-        risky = np.isin(stance_labels[test], [RISK, UNCLEAR])
-        handled = stance_labels[test] == HANDLED
-        scores.append(sentence_scores(about, stances))
-        truths.append(np.stack([shown * risky[:, None], shown * handled[:, None]]))
-    score, truth = np.concatenate(scores, axis=1), np.concatenate(truths, axis=1)
+    about = out_of_fold(features, factor_labels, classes, sources, always)[:, :-1]
+    stances = out_of_fold(stance_features, stance_labels, len(STANCES), sources)
+    score = sentence_scores(about, stances)
+    shown = np.eye(classes)[factor_labels][:, :-1]
+    risky = np.isin(stance_labels, [RISK, UNCLEAR])[:, None]
+    handled = (stance_labels == HANDLED)[:, None]
+    truth = np.stack([shown * risky, shown * handled])
     return np.array([_platt(score[kind].ravel(), truth[kind].ravel()) for kind in range(2)], np.float32)
 
 
