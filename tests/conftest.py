@@ -118,6 +118,18 @@ def fake_embeddings() -> FakeEmbeddings:
     return FakeEmbeddings()
 
 
+@pytest.fixture(scope="module")
+def fake_assistant(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An ``Assistant`` with fake embeddings over the real corpus, its index in a tmp folder (built once
+    per test module: ingesting takes a few seconds)."""
+    from assistant.service import open_assistant
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("fake-assistant-data"), corpus_dir=CORPUS)
+    assistant = open_assistant(settings, embeddings=FakeEmbeddings())
+    assistant.chain()
+    return assistant
+
+
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for the real model on the real corpus, with an index shared by the session."""

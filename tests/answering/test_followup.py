@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 
 from assistant.answering.followup import answer_items, clearly_above, recognise_follow_up
-from assistant.records import Answer, Turn
-from assistant.settings import Settings
+from assistant.records import Answer, Citation, Turn
 from assistant.text.loaders import load_text
-from tests.conftest import CORPUS, FakeEmbeddings
+from tests.conftest import CORPUS
 
 FAILURES = "001_42277acb122cae47.txt"
 LEAD = (
@@ -28,17 +27,6 @@ ITEMS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fake_assistant(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """An assistant over fake embeddings and the real corpus, its index built."""
-    from assistant.service import open_assistant
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("followup-data"), corpus_dir=CORPUS)
-    assistant = open_assistant(settings, embeddings=FakeEmbeddings())
-    assistant.chain()
-    return assistant
-
-
 def list_answer(assistant: Any) -> Answer:
     """A previous answer as the extractive path writes a list: a lead-in, then cited bullets."""
     citations = [assistant.cite(FAILURES, quote, n) for n, quote in enumerate([LEAD, *ITEMS], 1)]
@@ -46,6 +34,13 @@ def list_answer(assistant: Any) -> Answer:
     lines = [f"- {c.quote} [{c.n}]" for c in citations[1:]]
     text = f"{citations[0].quote} [1]\n\n" + "\n".join(lines)
     return Answer("Why do shared services fail?", text, False, citations, relevance=0.9)
+
+
+def sentence_answer(assistant: Any) -> tuple[Citation, Answer]:
+    """A previous answer of one cited sentence (not a list item), and its citation."""
+    sentence = "There are many issues that can unhinge sound shared services proposals."
+    citation = assistant.cite(FAILURES, sentence, 1)
+    return citation, Answer("q", f"{sentence} [1]", False, [citation])
 
 
 def assert_verbatim(answer: Answer) -> None:
@@ -122,12 +117,10 @@ def test_select_by_position_quotes_that_item(fake_assistant: Any) -> None:
 
 
 def test_select_of_a_sentence_brings_its_paragraph(fake_assistant: Any) -> None:
-    sentence = "There are many issues that can unhinge sound shared services proposals."
-    citation = fake_assistant.cite(FAILURES, sentence, 1)
-    previous = Answer("q", f"{sentence} [1]", False, [citation])
+    citation, previous = sentence_answer(fake_assistant)
     answer = fake_assistant.ask("the first one", [Turn("q", previous)])
     assert_verbatim(answer)
-    assert answer.citations[0].quote == sentence and len(answer.citations) > 1
+    assert answer.citations[0].quote == citation.quote and len(answer.citations) > 1
     assert {c.section for c in answer.citations} == {citation.section}
 
 
@@ -146,12 +139,10 @@ def test_filter_keeps_only_the_items_about_the_topic(fake_assistant: Any) -> Non
 
 
 def test_expand_widens_the_first_passage_with_what_was_not_quoted(fake_assistant: Any) -> None:
-    sentence = "There are many issues that can unhinge sound shared services proposals."
-    first = fake_assistant.cite(FAILURES, sentence, 1)
-    previous = Answer("q", f"{sentence} [1]", False, [first])
+    first, previous = sentence_answer(fake_assistant)
     answer = fake_assistant.ask("tell me more about that", [Turn("q", previous)])
     assert_verbatim(answer)
-    assert answer.citations[0].quote == sentence and len(answer.citations) > 1
+    assert answer.citations[0].quote == first.quote and len(answer.citations) > 1
     assert all(c.doc == FAILURES and c.section == first.section for c in answer.citations)
     assert len(answer.answer) <= fake_assistant.settings.max_answer_chars + 20 * len(answer.citations)
 

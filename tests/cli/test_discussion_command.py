@@ -16,7 +16,6 @@ from assistant.cli.main import main
 from assistant.discussion.templates import KINDS
 from assistant.discussion.themes import load_themes
 from tests.conftest import ROOT
-from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
 
 def parse(*argv: str) -> argparse.Namespace:

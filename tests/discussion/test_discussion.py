@@ -26,7 +26,6 @@ from assistant.discussion.tuning import MAX_PROMPT_SIMILARITY
 from assistant.errors import InputError
 from assistant.text.loaders import load_text
 from tests.conftest import CORPUS, FakeEmbeddings
-from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
 THEME_IDS = [theme.id for theme in load_themes()]
 CITATION_KEYS = {"n", "doc", "title", "section", "quote", "start", "end", "score"}

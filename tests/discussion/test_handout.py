@@ -26,7 +26,6 @@ from assistant.discussion.handout import (
 from assistant.discussion.prompts import DiscussionPrompt, PromptSet, generate_prompts
 from assistant.discussion.templates import KINDS
 from assistant.records import Citation
-from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from assistant.discussion.prompts import generate_prompts
 from assistant.discussion.templates import load_templates
 from assistant.discussion.themes import load_themes
 from eval.discussion_eval import load_discussion_file, note_overlap
-from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
 THEME_IDS = [theme.id for theme in load_themes()]
 MOTION = re.compile(r"“This house (believes that|would) [^“”]+[.]”")

@@ -19,7 +19,6 @@ from assistant.discussion.themes import (
     rank_themes,
 )
 from tests.conftest import ROOT, FakeEmbeddings
-from tests.discussion.discussion_fixtures import fake_assistant  # noqa: F401 - a fixture
 
 THEME = """
 themes:
