@@ -50,7 +50,7 @@ def leave_one_document_out(untuned: Any, data: TrainingSet, ranker: Ranker | Non
     Args:
         untuned: An ``Assistant`` without the learned models (``query_adapter="none"``).
         data: The training set.
-        ranker: The shipped ranker's weights (five, fitted on every document's cross-fitted signals).
+        ranker: The shipped ranker's weights (fitted on every document's cross-fitted signals).
     """
     untuned.chain()
     material = read_material(untuned.index, data.questions, condense_question)
@@ -62,7 +62,7 @@ def leave_one_document_out(untuned: Any, data: TrainingSet, ranker: Ranker | Non
     for doc in sorted({example.doc for example in found}):
         held = [example for example in found if example.doc == doc]
         others = [example for example in found if example.doc != doc]
-        adapter = train_adapter(others, material.pairs, material.passages, untuned.embeddings)
+        adapter = train_adapter(others, material, untuned.embeddings)
         learned = GuidanceRetriever(
             index=untuned.index,
             lexical=untuned.lexical,

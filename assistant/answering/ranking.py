@@ -13,11 +13,12 @@ from assistant.index.lexical import LexicalIndex
 from assistant.index.protocols import Index
 from assistant.text.terms import content_terms, named_terms
 
-FEATURES = ("dense", "sentence", "lexical", "heading", "names")
+FEATURES = ("dense", "sentence", "lexical", "heading", "names", "neighbours")
 """The signals, per candidate passage: its (hub-corrected) cosine to the question; the best cosine of
 one of its sentences; its BM25 score over the best one's; the share of the question's words in its
 document title and section heading; the share of the question's names (acronyms, numbers, proper
-names) it contains."""
+names) it contains; the cosine of the nearest training question it answers
+(``QueryAdapter.neighbours``)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def candidate_features(
     index: Index,
     lexical: LexicalIndex,
     hubs: dict[str, float],
+    neighbours: dict[str, float],
     pool: int,
 ) -> tuple[list[str], np.ndarray, dict[str, float]]:
     """The candidate passages of a question (the best of each search), their signals, and each one's best
@@ -61,6 +63,7 @@ def candidate_features(
     ids = [chunk_id for chunk_id in dict.fromkeys([*dense, *sentence, *bm25]) if chunk_id in chunks]
     floor_dense = min(dense.values(), default=0.0)
     floor_sentence = min(sentence.values(), default=0.0)
+    floor_neighbour = min(neighbours.values(), default=0.0)
     names = set(named_terms(query))
     rows = []
     for chunk_id in ids:
@@ -73,6 +76,7 @@ def candidate_features(
                 bm25.get(chunk_id, 0.0),
                 lexical.overlap(terms, heading) if terms else 0.0,
                 len(names & lexical.terms_of(chunk.text)) / len(names) if names else 0.0,
+                neighbours.get(chunk_id, floor_neighbour),
             )
         )
     similarity = {i: max(dense.get(i, -1.0), sentence.get(i, -1.0), 0.0) for i in ids}

@@ -10,6 +10,7 @@ questions crowd around it, which the retriever subtracts so that passages nobody
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,12 @@ class QueryAdapter:
     hub_weight: float
     outside: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     """The adapted out-of-scope training questions."""
+    answers: tuple[tuple[str, ...], ...] = ()
+    """Per row of ``pool``, the ids of the passages that answer that training question."""
+    own: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    """The adapted self-supervised questions: every passage's own sentences and heading."""
+    own_ids: tuple[str, ...] = ()
+    """Per row of ``own``, the id of its passage."""
 
     def adapt(self, vectors: np.ndarray) -> np.ndarray:
         """Adapted, normalised question vectors (one row or a matrix)."""
@@ -57,6 +64,54 @@ class QueryAdapter:
             return 0.0
         return _nearest(self.pool, vector) - _nearest(self.outside, vector)
 
+    def neighbours(self, vector: np.ndarray) -> dict[str, float]:
+        """Per passage, how much nearer an adapted question is to the nearest training question that
+        the passage answers (a written one, or one of its own sentences or its heading, so that a
+        passage nobody wrote questions for has one too) than training questions about other passages
+        usually are. A training question is not its own neighbour."""
+        _, _, ids = self._neighbour_table
+        if not ids:
+            return {}
+        nearest = self._nearest_answered(np.asarray(vector, dtype=np.float32)[None, :])[0]
+        return dict(zip(ids, (nearest - self._usual_nearness).tolist(), strict=True))
+
+    def _nearest_answered(self, vectors: np.ndarray) -> np.ndarray:
+        """Per vector (rows) and passage (columns): the cosine to the nearest training question it answers."""
+        rows, owners, ids = self._neighbour_table
+        similarity = vectors @ rows.T
+        similarity[similarity >= SELF] = -1.0
+        order = np.argsort(owners[:, 1], kind="stable")
+        starts = np.searchsorted(owners[order, 1], np.arange(len(ids)))
+        return np.maximum.reduceat(similarity[:, owners[order, 0]], starts, axis=1)
+
+    @cached_property
+    def _usual_nearness(self) -> np.ndarray:
+        """Per passage, the mean of ``_nearest_answered`` over the written training questions it does not
+        answer: the nearness a passage with many (or long) training questions has by chance."""
+        _, owners, ids = self._neighbour_table
+        if not len(self.pool):
+            return np.zeros(len(ids), dtype=np.float32)
+        nearest = self._nearest_answered(self.pool)
+        answered = np.zeros_like(nearest, dtype=bool)
+        written = owners[owners[:, 0] < len(self.pool)]
+        answered[written[:, 0], written[:, 1]] = True
+        counts = np.maximum((~answered).sum(axis=0), 1)
+        return np.where(answered, 0.0, nearest).sum(axis=0) / counts
+
+    @cached_property
+    def _neighbour_table(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The written and own questions' vectors, (row, passage) pairs of who answers whom, and the
+        passages' ids."""
+        answers = (*self.answers, *((chunk_id,) for chunk_id in self.own_ids))
+        ids = list(dict.fromkeys(chunk_id for row in answers for chunk_id in row))
+        column = {chunk_id: index for index, chunk_id in enumerate(ids)}
+        owners = np.array(
+            [(row, column[chunk_id]) for row, chunk_ids in enumerate(answers) for chunk_id in chunk_ids],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        rows = np.vstack([self.pool, self.own]) if len(self.own) else self.pool
+        return rows, owners, ids
+
     def save(self, path: Path) -> None:
         """Write the adapter as one ``.npz`` file (the pool as float16: it only ranks)."""
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +123,9 @@ class QueryAdapter:
             pool=self.pool.astype(np.float16),
             outside=self.outside.astype(np.float16),
             hub=np.array([self.hub_neighbours, self.hub_weight], dtype=np.float32),
+            answers=np.array(["\n".join(ids) for ids in self.answers]),
+            own=self.own.astype(np.float16),
+            own_ids=np.array(self.own_ids),
         )
 
     @classmethod
@@ -86,6 +144,11 @@ class QueryAdapter:
                 outside=data["outside"].astype(np.float32)
                 if "outside" in data
                 else np.zeros((0, 0), np.float32),
+                answers=tuple(tuple(str(row).split("\n")) for row in data["answers"])
+                if "answers" in data
+                else (),
+                own=data["own"].astype(np.float32) if "own" in data else np.zeros((0, 0), np.float32),
+                own_ids=tuple(str(chunk_id) for chunk_id in data["own_ids"]) if "own_ids" in data else (),
             )
 
 

@@ -125,24 +125,40 @@ def fit_adapter(
 
 def train_adapter(
     found: Sequence[Example],
-    pairs: Sequence[tuple[int, str]],
-    passages: np.ndarray,
+    material: Material,
     embedder: Embedder,
     progress: Callable[[int], None] | None = None,
     outside: Sequence[str] = (),
 ) -> QueryAdapter:
-    """The adapter from written questions plus the self-supervised pairs, with its pools: the adapted
-    training questions (for hubness and the neighbour margin) and the adapted ``outside`` ones
-    (out-of-scope questions, for the margin)."""
+    """The adapter from written questions (``found``) plus the material's self-supervised pairs, with its
+    pools: the adapted training questions with the passages that answer them (for hubness, the neighbour
+    signal and the neighbour margin) and the adapted ``outside`` ones (out-of-scope questions, for the
+    margin)."""
+    pairs = material.pairs
     question_vectors = embedder.encode([example.text for example in found])
     pair_vectors = embedder.encode([text for _, text in pairs])
     vectors = np.vstack([question_vectors, pair_vectors])
     targets = [example.passages for example in found] + [frozenset([index]) for index, _ in pairs]
-    adapter = fit_adapter(vectors, targets, passages, embedder.model_name, progress)
+    adapter = fit_adapter(vectors, targets, material.passages, embedder.model_name, progress)
     outside_vectors = (
         adapter.adapt(embedder.encode(list(outside))) if outside else np.zeros((0, vectors.shape[1]))
     )
-    return replace(adapter, pool=adapter.adapt(question_vectors), outside=outside_vectors.astype(np.float32))
+    chunks = material.chunks
+    return replace(
+        adapter,
+        pool=adapter.adapt(question_vectors),
+        outside=outside_vectors.astype(np.float32),
+        answers=tuple(tuple(chunks[index].id for index in sorted(example.passages)) for example in found),
+        own=adapter.adapt(pair_vectors),
+        own_ids=tuple(chunks[index].id for index, _ in pairs),
+    )
+
+
+def without_document(adapter: QueryAdapter, found: Sequence[Example], doc: str) -> QueryAdapter:
+    """``adapter`` (trained on ``found``) as if nobody had written questions for ``doc``: those are taken
+    out of its pool, so its hubness and neighbours are those a new document's passages would have."""
+    keep = [row for row, example in enumerate(found) if example.doc != doc]
+    return replace(adapter, pool=adapter.pool[keep], answers=tuple(adapter.answers[row] for row in keep))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
 from assistant.learning import tuning
 from assistant.learning.data import TrainingSet
 from assistant.learning.ranking import Group, fit_ranker, hits_at
-from assistant.learning.retriever import Example, Material, read_material, train_adapter
+from assistant.learning.retriever import Example, Material, read_material, train_adapter, without_document
 from assistant.learning.scope import train_scope
 
 
@@ -45,13 +45,14 @@ def train_retrieval(
 ) -> TrainingReport:
     """Train the query adapter and the ranker on the index ``assistant`` reads (it must not adapt its
     questions): the adapter on every question, the ranker on signals from adapters cross-fitted without
-    the question they score."""
+    the question they score, each question scored twice: as it is, and as if nobody had written
+    questions for its document (a council's new one)."""
     from tqdm import tqdm
 
     started = time.perf_counter()
     assistant.chain()
     material = read_material(assistant.index, data.questions, condense_question)
-    found, pairs, passages = material.found, material.pairs, material.passages
+    found = material.found
     rows = list(range(len(found)))
     random.Random(tuning.SEED).shuffle(rows)
     folds = [rows[fold :: tuning.FOLDS] for fold in range(tuning.FOLDS)]
@@ -60,18 +61,22 @@ def train_retrieval(
         groups = []
         for held in folds:
             kept = set(held)
-            fold_adapter = train_adapter(
-                [found[i] for i in rows if i not in kept], pairs, passages, assistant.embeddings, bar.update
-            )
+            training = [found[i] for i in rows if i not in kept]
+            fold_adapter = train_adapter(training, material, assistant.embeddings, bar.update)
             groups += _signals(assistant, fold_adapter, [found[i] for i in held], material)
+            for doc in sorted({found[i].doc for i in held}):
+                unseen = without_document(fold_adapter, training, doc)
+                groups += _signals(
+                    assistant, unseen, [found[i] for i in held if found[i].doc == doc], material
+                )
         ranker = fit_ranker(groups, bar.update)
         outside = [question.q for question in data.out_of_scope]
-        adapter = train_adapter(found, pairs, passages, assistant.embeddings, bar.update, outside)
+        adapter = train_adapter(found, material, assistant.embeddings, bar.update, outside)
     adapter.save(adapter_path)
     ranker.save(ranker_path)
     return TrainingReport(
         len(found),
-        len(pairs),
+        len(material.pairs),
         len(material.chunks),
         time.perf_counter() - started,
         adapter_path,
@@ -91,7 +96,7 @@ def _signals(
     for example in held:
         vector = embeddings.query_vector(example.text)
         candidates, features, _ = candidate_features(
-            example.text, vector, assistant.index, assistant.lexical, hubs, pool
+            example.text, vector, assistant.index, assistant.lexical, hubs, adapter.neighbours(vector), pool
         )
         answers = np.array([position[chunk_id] in example.passages for chunk_id in candidates])
         groups.append((features, answers))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answering.ranking import FEATURES
 from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter, normalise, with_adapter
 from assistant.learning.ranking import fit_ranker, hits_at
 from assistant.learning.retriever import fit_adapter
@@ -52,6 +53,34 @@ def test_hubness_is_highest_for_the_passage_questions_crowd_around(tmp_path: Pat
     assert loaded is not None and np.allclose(loaded.hubness(passages), hubness, atol=1e-3)
 
 
+def test_a_passage_is_as_near_as_its_nearest_question_beyond_what_other_questions_get(tmp_path: Path) -> None:
+    dim = 6
+    pool = normalise(np.array([*np.eye(4, dim), [0.3, 0, 0, 0, 1, 0]], dtype=np.float32))
+    adapter = QueryAdapter(
+        "fake",
+        np.zeros((dim, 1), np.float32),
+        np.zeros((1, dim), np.float32),
+        pool,
+        3,
+        0.5,
+        answers=(("crowded",),) * 4 + (("focused",),),
+        own=normalise(np.eye(1, dim, 5, dtype=np.float32)),
+        own_ids=("new",),
+    )
+    question = normalise(np.array([0.7, 0, 0, 0, 0.6, 0.2], dtype=np.float32))
+    nearest = question @ pool.T
+    assert abs(nearest[0] - nearest[4]) < 0.1, "as near to a question of each passage"
+    near = adapter.neighbours(question)
+    assert set(near) == {"crowded", "focused", "new"}, "a passage with no written questions has its own"
+    assert near["focused"] > near["crowded"] + 0.2, "questions that cover everything count for less"
+    assert near["new"] > 0
+    assert adapter.neighbours(pool[4])["focused"] < near["focused"], "a question is not its own neighbour"
+    adapter.save(tmp_path / "adapter.npz")
+    loaded = QueryAdapter.load(tmp_path / "adapter.npz")
+    assert loaded is not None and loaded.neighbours(question).keys() == near.keys()
+    assert np.allclose(list(loaded.neighbours(question).values()), list(near.values()), atol=1e-3)
+
+
 def test_an_adapter_is_used_only_with_the_model_it_was_trained_for(tmp_path: Path) -> None:
     dim = FakeEmbeddings().dimensions
     adapter = QueryAdapter(
@@ -70,7 +99,7 @@ def test_the_ranker_learns_which_signal_finds_the_answer() -> None:
     rng = np.random.default_rng(0)
     groups = []
     for _ in range(60):
-        features = rng.normal(size=(10, 5)).astype(np.float32)
+        features = rng.normal(size=(10, len(FEATURES))).astype(np.float32)
         answer = np.zeros(10, dtype=bool)
         answer[int(np.argmax(features[:, 2]))] = True  # only the third signal tells
         groups.append((features, answer))
