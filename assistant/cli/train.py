@@ -39,13 +39,17 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     out = args.out or LEARNED_ADAPTER
     progress = sys.stderr.isatty()
     ranker = out.with_name("ranker.json") if args.out else LEARNED_RANKER
-    print(train_retrieval(assistant, data, out, ranker, progress=progress).summary(), flush=True)
-    adapted = open_assistant(
-        settings.model_copy(update={"query_adapter": str(out), "abstain_threshold": 0.0}),
-        index=assistant.index,
-        embeddings=assistant.embeddings,
-    )
-    print(train_refusal(adapted, data, out.with_name("scope.json"), progress=progress), flush=True)
+    report = train_retrieval(assistant, data, out, ranker, progress=progress)
+    print(report.summary(), flush=True)
+
+    def open_adapted(path: Path) -> Any:
+        return open_assistant(
+            settings.model_copy(update={"query_adapter": str(path), "abstain_threshold": 0.0}),
+            index=assistant.index,
+            embeddings=assistant.embeddings,
+        )
+
+    print(train_refusal(open_adapted, data, report.folds, ranker, out, progress=progress), flush=True)
     review = out.with_name("review.npz") if args.out else LEARNED_REVIEW
     print(write_review_model(data, assistant.embeddings, review))
     return 0

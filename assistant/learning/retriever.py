@@ -48,15 +48,25 @@ def examples(
     texts = [_collapse(chunk.text) for chunk in chunks]
     found = []
     for question in questions:
-        heads = [_collapse(quote)[:50] for quote in question.quotes]
-        passages = frozenset(
-            i
-            for i, chunk in enumerate(chunks)
-            if chunk.doc.startswith(question.doc) and any(head in texts[i] for head in heads)
-        )
+        passages = _passages_of(question, chunks, texts)
         if passages:
             found.append(Example(question_text(question, condense), passages, question.doc))
     return found
+
+
+def answerable(questions: Sequence[TrainingQuestion], chunks: Sequence[Chunk]) -> list[TrainingQuestion]:
+    """The questions whose quotes some chunk holds (page furniture, say, is in none)."""
+    texts = [_collapse(chunk.text) for chunk in chunks]
+    return [question for question in questions if _passages_of(question, chunks, texts)]
+
+
+def _passages_of(question: TrainingQuestion, chunks: Sequence[Chunk], texts: Sequence[str]) -> frozenset[int]:
+    heads = [_collapse(quote)[:50] for quote in question.quotes]
+    return frozenset(
+        i
+        for i, chunk in enumerate(chunks)
+        if chunk.doc.startswith(question.doc) and any(head in texts[i] for head in heads)
+    )
 
 
 def self_supervised(chunks: Sequence[Chunk], sentences: Sequence[Sentence]) -> list[tuple[int, str]]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +19,25 @@ from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
 from assistant.learning import tuning
 from assistant.learning.data import TrainingSet
 from assistant.learning.ranking import Group, fit_ranker, hits_at
-from assistant.learning.retriever import Example, Material, read_material, train_adapter, without_document
+from assistant.learning.retriever import (
+    Example,
+    Material,
+    answerable,
+    read_material,
+    train_adapter,
+    without_document,
+)
 from assistant.learning.scope import train_scope
+
+
+@dataclass(frozen=True)
+class Fold:
+    """An adapter trained without some of the questions: the answerable ones (positions among the
+    answerable training questions) and the out-of-scope ones (positions) it did not see."""
+
+    adapter: QueryAdapter
+    answerable: tuple[int, ...]
+    out_of_scope: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -31,6 +51,8 @@ class TrainingReport:
     path: Path
     hits_at_2: float
     """Share of questions with an answering passage in the top 2, on cross-fitted signals."""
+    folds: tuple[Fold, ...] = ()
+    """The cross-fitted adapters, for the scope model's signals."""
 
     def summary(self) -> str:
         return (
@@ -57,12 +79,16 @@ def train_retrieval(
     random.Random(tuning.SEED).shuffle(rows)
     folds = [rows[fold :: tuning.FOLDS] for fold in range(tuning.FOLDS)]
     steps = tuning.ADAPTER_EPOCHS * (tuning.FOLDS + 1) + tuning.RANKER_EPOCHS
+    outside = [question.q for question in data.out_of_scope]
     with tqdm(total=steps, desc="training retrieval", disable=not progress) as bar:
-        groups = []
-        for held in folds:
+        groups, cross_fitted = [], []
+        for fold, held in enumerate(folds):
             kept = set(held)
             training = [found[i] for i in rows if i not in kept]
-            fold_adapter = train_adapter(training, material, assistant.embeddings, bar.update)
+            seen = [text for i, text in enumerate(outside) if i % tuning.FOLDS != fold]
+            fold_adapter = train_adapter(training, material, assistant.embeddings, bar.update, seen)
+            unseen_outside = tuple(i for i in range(len(outside)) if i % tuning.FOLDS == fold)
+            cross_fitted.append(Fold(fold_adapter, tuple(sorted(held)), unseen_outside))
             groups += _signals(assistant, fold_adapter, [found[i] for i in held], material)
             for doc in sorted({found[i].doc for i in held}):
                 unseen = without_document(fold_adapter, training, doc)
@@ -70,7 +96,6 @@ def train_retrieval(
                     assistant, unseen, [found[i] for i in held if found[i].doc == doc], material
                 )
         ranker = fit_ranker(groups, bar.update)
-        outside = [question.q for question in data.out_of_scope]
         adapter = train_adapter(found, material, assistant.embeddings, bar.update, outside)
     adapter.save(adapter_path)
     ranker.save(ranker_path)
@@ -81,6 +106,7 @@ def train_retrieval(
         time.perf_counter() - started,
         adapter_path,
         hits_at(groups, ranker, 2),
+        tuple(cross_fitted),
     )
 
 
@@ -103,22 +129,42 @@ def _signals(
     return groups
 
 
-def train_refusal(assistant: Assistant, data: TrainingSet, out: Path, progress: bool = True) -> str:
-    """Fit the scope model on the signals ``assistant`` (with the new adapter and ranker) gives the
-    training questions, answerable and out-of-scope; write it to ``out``; say how well it does."""
+def train_refusal(
+    open_adapted: Callable[[Path], Assistant],
+    data: TrainingSet,
+    folds: Sequence[Fold],
+    ranker: Path,
+    out: Path,
+    progress: bool = True,
+) -> str:
+    """Fit the scope model on the signals the training questions, answerable and out-of-scope, get from
+    adapters cross-fitted without them (with the new ranker), as a new question's would; write it to
+    ``out``; say how well it does. ``open_adapted(path)`` opens an assistant with the adapter at
+    ``path`` (its ranker beside it) that never refuses."""
     from tqdm import tqdm
 
-    def signals(question: str, history: list[str]) -> tuple[float, ...]:
-        return assistant.ask(question, history).signals
-
-    answerable = [
-        signals(q.q, [q.context] if q.context else [])
-        for q in tqdm(data.questions, desc="signals of answerable questions", disable=not progress)
-    ]
-    out_of_scope = [
-        signals(q.q, [])
-        for q in tqdm(data.out_of_scope, desc="signals of out-of-scope ones", disable=not progress)
-    ]
-    model, summary = train_scope(answerable, out_of_scope)
-    model.save(out)
+    answerable_questions = answerable(data.questions, open_adapted(out).index.load_chunks())
+    answered: list[tuple[float, ...]] = []
+    out_of_scope: list[tuple[float, ...]] = []
+    total = sum(len(fold.answerable) + len(fold.out_of_scope) for fold in folds)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        tqdm(total=total, desc="signals of the training questions", disable=not progress) as bar,
+    ):
+        for number, fold in enumerate(folds):
+            path = Path(folder) / str(number) / "query_adapter.npz"
+            fold.adapter.save(path)
+            shutil.copyfile(ranker, path.with_name("ranker.json"))
+            assistant = open_adapted(path)
+            for row in fold.answerable:
+                question = answerable_questions[row]
+                answered.append(
+                    assistant.ask(question.q, [question.context] if question.context else []).signals
+                )
+                bar.update(1)
+            for row in fold.out_of_scope:
+                out_of_scope.append(assistant.ask(data.out_of_scope[row].q, []).signals)
+                bar.update(1)
+    model, summary = train_scope(answered, out_of_scope)
+    model.save(out.with_name("scope.json"))
     return summary

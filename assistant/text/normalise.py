@@ -26,6 +26,15 @@ BOILERPLATE = re.compile(
 )
 """A web page's byline ("By | April 23, 2013") or run-together share buttons ("Facebooktwitterreddit…")."""
 
+CREDITS = re.compile(
+    r"^[A-Z][\w ,&]{0,50}:(?:\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}|\s*[0-9]+)?$"
+    r"|^We would (?:\w+ )?like (?:\w+ )?to thank\b"
+    r"|\b(?:Tel|Telephone|Email|E-mail|Website)\s*:.*\b(?:Tel|Telephone|Email|E-mail|Website)\s*:"
+)
+"""A publication's credits and contact details: a role and a name ("Designer:", "Director of Policy and
+Research: Martin Ferguson"), a reference number, the thanks, a line of phone, e-mail and web addresses.
+The name on the line after a role ("Designer:") is a credit too."""
+
 ITEM_START = re.compile(r"[^\S\n]*(?:[●•▪◦*–-][^\S\n]|(?P<number>[0-9]{1,2})(?:\t|[.)][^\S\n]))")
 """A line that starts a list item: a bullet glyph and a space, or `01<TAB>`, `1. ` or `1) `."""
 
@@ -143,9 +152,25 @@ def split_blocks(raw: str) -> list[Block]:
                 continue
             repeats.add(draft.text)
         key_learning = draft.kind == "paragraph" and draft.text.startswith(KEY_LEARNING_PREFIX)
-        kind: BlockKind = "boilerplate" if BOILERPLATE.search(draft.text.replace(" ", "")) else draft.kind
+        furniture = _is_furniture(draft, blocks[-1] if blocks else None)
+        kind: BlockKind = "boilerplate" if furniture else draft.kind
         blocks.append(Block(kind, draft.text, draft.start, draft.end, draft.label, key_learning))
     return blocks
+
+
+def _is_furniture(draft: _Draft, previous: Block | None) -> bool:
+    """A byline, share buttons or credits (``BOILERPLATE``, ``CREDITS``), or a name under a credited role."""
+    if BOILERPLATE.search(draft.text.replace(" ", "")):
+        return True
+    if draft.kind != "paragraph":
+        return False
+    after_role = (
+        previous is not None
+        and previous.kind == "boilerplate"
+        and previous.text.endswith(":")
+        and len(draft.text) < BODY_MIN_CHARS
+    )
+    return after_role or bool(CREDITS.search(draft.text))
 
 
 def split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:

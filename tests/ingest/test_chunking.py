@@ -173,3 +173,20 @@ def test_contents_bylines_and_share_buttons_are_not_chunked() -> None:
     assert "Facebook" not in text and "April 23" not in text and "Executive overview" not in text
     assert "Sharing services takes longer" in text
     assert all(sentence.kind not in NOT_GUIDANCE for chunk in chunks for sentence in chunk.sentences)
+
+
+def test_credits_and_contact_details_are_not_chunked() -> None:
+    raw = (
+        "Conclusion\n\n"
+        "Partners who agree how decisions are taken before they start rarely fall out over them later.\n\n"
+        "Principal Author:\n\nAnne Example\n\n"
+        "Director of Policy and Research: Bob Sample\n\n"
+        "Designer:\n\nCarol Placeholder\n\n"
+        "We would like particularly to thank our case study contributors and members.\n\n"
+        "Tel: 01234 567890 Email: info@example.org Website: www.example.org\n\n"
+        "Reference: 18010\n"
+    )
+    text = " ".join(chunk.text for chunk in chunk_document("d.txt", "Guide", raw))
+    assert "Partners who agree how decisions are taken" in text
+    for credit in ("Anne Example", "Bob Sample", "Designer", "Carol", "thank", "01234", "18010"):
+        assert credit not in text

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.learning.data import load_training_set
+from assistant.learning.data import TrainingQuestion, load_training_set
+from assistant.learning.retriever import answerable
 from assistant.review.catalogue import load_catalogue
 from ingest.chunking import chunk_document
 from ingest.pipeline import read_corpus
@@ -65,3 +66,20 @@ def test_review_sentences_cover_every_factor_in_every_stance() -> None:
     thin = {(f, s): counts[f, s] for f in factors for s in ("risk", "handled", "unclear") if counts[f, s] < 4}
     assert thin == {}
     assert {s.sum for s in data.sums} == {label.label for label in load_catalogue().sums}
+
+
+def test_a_question_answered_only_by_page_furniture_is_not_answerable(corpus_chunks: list) -> None:
+    """The refusal is trained on answerable questions: those whose quotes some passage holds."""
+    guidance = TrainingQuestion(
+        q="why do they fail",
+        style="terse",
+        doc="001",
+        quotes=("This guide reveals why shared services commonly fail.",),
+    )
+    credits = TrainingQuestion(
+        q="who designed it",
+        style="terse",
+        doc="001",
+        quotes=("Director of Policy and Research: Martin Ferguson",),
+    )
+    assert answerable([guidance, credits], corpus_chunks) == [guidance]
