@@ -87,8 +87,8 @@ def train_retrieval(
             training = [found[i] for i in rows if i not in kept]
             seen = [text for i, text in enumerate(outside) if i % tuning.FOLDS != fold]
             fold_adapter = train_adapter(training, material, assistant.embeddings, bar.update, seen)
-            unseen_outside = tuple(i for i in range(len(outside)) if i % tuning.FOLDS == fold)
-            cross_fitted.append(Fold(fold_adapter, tuple(sorted(held)), unseen_outside))
+            held_outside = tuple(i for i in range(len(outside)) if i % tuning.FOLDS == fold)
+            cross_fitted.append(Fold(fold_adapter, tuple(sorted(held)), held_outside))
             groups += _signals(assistant, fold_adapter, [found[i] for i in held], material)
             for doc in sorted({found[i].doc for i in held}):
                 unseen = without_document(fold_adapter, training, doc)
@@ -138,9 +138,9 @@ def train_refusal(
     progress: bool = True,
 ) -> str:
     """Fit the scope model on the signals the training questions, answerable and out-of-scope, get from
-    adapters cross-fitted without them (with the new ranker), as a new question's would; write it to
-    ``out``; say how well it does. ``open_adapted(path)`` opens an assistant with the adapter at
-    ``path`` (its ranker beside it) that never refuses."""
+    adapters cross-fitted without them (with the new ranker), as a new question's would; write it as
+    ``scope.json`` beside the adapter ``out``; say how well it does. ``open_adapted(path)`` opens an
+    assistant with the adapter at ``path`` (its ranker beside it) that never refuses."""
     from tqdm import tqdm
 
     answerable_questions = answerable(data.questions, open_adapted(out).index.load_chunks())
