@@ -17,8 +17,8 @@ FEATURES = ("dense", "sentence", "lexical", "heading", "names", "neighbours")
 """The signals, per candidate passage: its (hub-corrected) cosine to the question; the best cosine of
 one of its sentences; its BM25 score over the best one's; the share of the question's words in its
 document title and section heading; the share of the question's names (acronyms, numbers, proper
-names) it contains; the cosine of the nearest training question it answers
-(``QueryAdapter.neighbours``)."""
+names) it contains; how much nearer the question is to the nearest training question it answers than
+other passages' training questions usually are (``QueryAdapter.neighbours``)."""
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class QueryAdapter:
         the passage answers (a written one, or one of its own sentences or its heading, so that a
         passage nobody wrote questions for has one too) than training questions about other passages
         usually are. A training question is not its own neighbour."""
-        _, _, ids = self._neighbour_table
+        ids = self._neighbour_table[3]
         if not ids:
             return {}
         nearest = self._nearest_answered(np.asarray(vector, dtype=np.float32)[None, :])[0]
@@ -77,18 +77,16 @@ class QueryAdapter:
 
     def _nearest_answered(self, vectors: np.ndarray) -> np.ndarray:
         """Per vector (rows) and passage (columns): the cosine to the nearest training question it answers."""
-        rows, owners, ids = self._neighbour_table
+        rows, owners, starts, _ = self._neighbour_table
         similarity = vectors @ rows.T
         similarity[similarity >= SELF] = -1.0
-        order = np.argsort(owners[:, 1], kind="stable")
-        starts = np.searchsorted(owners[order, 1], np.arange(len(ids)))
-        return np.maximum.reduceat(similarity[:, owners[order, 0]], starts, axis=1)
+        return np.maximum.reduceat(similarity[:, owners[:, 0]], starts, axis=1)
 
     @cached_property
     def _usual_nearness(self) -> np.ndarray:
         """Per passage, the mean of ``_nearest_answered`` over the written training questions it does not
         answer: the nearness a passage with many (or long) training questions has by chance."""
-        _, owners, ids = self._neighbour_table
+        _, owners, _, ids = self._neighbour_table
         if not len(self.pool):
             return np.zeros(len(ids), dtype=np.float32)
         nearest = self._nearest_answered(self.pool)
@@ -99,18 +97,20 @@ class QueryAdapter:
         return np.where(answered, 0.0, nearest).sum(axis=0) / counts
 
     @cached_property
-    def _neighbour_table(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """The written and own questions' vectors, (row, passage) pairs of who answers whom, and the
-        passages' ids."""
+    def _neighbour_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """The written and own questions' vectors; the (row, passage) pairs of who answers whom, sorted
+        by passage; where each passage's pairs start; and the passages' ids."""
         answers = (*self.answers, *((chunk_id,) for chunk_id in self.own_ids))
         ids = list(dict.fromkeys(chunk_id for row in answers for chunk_id in row))
         column = {chunk_id: index for index, chunk_id in enumerate(ids)}
-        owners = np.array(
-            [(row, column[chunk_id]) for row, chunk_ids in enumerate(answers) for chunk_id in chunk_ids],
-            dtype=np.int64,
-        ).reshape(-1, 2)
+        pairs = sorted(
+            ((row, column[chunk_id]) for row, chunk_ids in enumerate(answers) for chunk_id in chunk_ids),
+            key=lambda pair: pair[1],
+        )
+        owners = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        starts = np.searchsorted(owners[:, 1], np.arange(len(ids)))
         rows = np.vstack([self.pool, self.own]) if len(self.own) else self.pool
-        return rows, owners, ids
+        return rows, owners, starts, ids
 
     def save(self, path: Path) -> None:
         """Write the adapter as one ``.npz`` file (the pool as float16: it only ranks)."""
