@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.answering.facade import Assistant
 from assistant.settings import Settings
-from ingest.manifest import ManifestError
+from ingest.manifest import ManifestError, described_names
 from ingest.pipeline import IngestLockedError, built_from, ingest_corpus
 
 log = logging.getLogger(__name__)
@@ -41,5 +41,9 @@ def sync_index(assistant: Assistant) -> None:
 
 
 def open_assistant(settings: Settings | None = None, **backends: Any) -> Assistant:
-    """An ``Assistant`` that builds or updates its index before its first answer (``sync_index``)."""
-    return Assistant(settings, prepare=sync_index, **backends)
+    """An ``Assistant`` that builds or updates its index before its first answer (``sync_index``) and
+    knows the names the corpus manifest gives its documents."""
+    settings = settings or Settings()
+    return Assistant(
+        settings, prepare=sync_index, described=lambda: described_names(settings.manifest_path), **backends
+    )

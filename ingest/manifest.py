@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from assistant.text.terms import content_terms
+
 
 class ManifestError(ValueError):
     """The manifest file is not valid."""
@@ -51,6 +53,20 @@ def load_manifest(path: Path) -> Manifest:
     except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ManifestError(f"{path}: not a valid manifest ({first_line})") from None
+
+
+def described_names(path: Path) -> frozenset[str]:
+    """The words (stemmed, as the lexical index keeps them) of every document's title, publisher and
+    author: names a question may use for a document ("the Socitm guide") that its text may not hold
+    (page furniture such as credits is not indexed). None when the manifest cannot be read."""
+    try:
+        manifest = load_manifest(path)
+    except ManifestError:
+        return frozenset()
+    described = " ".join(
+        " ".join(filter(None, (entry.title, entry.publisher, entry.author))) for entry in manifest.documents
+    )
+    return frozenset(content_terms(described))
 
 
 def fallback_title(raw: str, file: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from langchain_core.documents import Document
@@ -28,8 +28,10 @@ def build_answer_chain(
     settings: Settings,
     topics: Sequence[str],
     scope: ScopeModel | None = None,
+    described: Collection[str] = frozenset(),
 ) -> Runnable:
-    """The answer chain: ``{"question", "history"}`` in (history: earlier queries), ``Answer`` out."""
+    """The answer chain: ``{"question", "history"}`` in (history: earlier queries), ``Answer`` out;
+    ``described``: words of the documents' descriptions (``compose_answer``'s ``known_names``)."""
 
     def condense(inputs: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ def build_answer_chain(
             topics=topics,
             max_items=settings.max_list_items,
             scope=scope,
+            known_names=described,
             retrieval_signals=(
                 # the best dense cosine, also when the passages were ranked by words alone ("lexical")
                 max([inputs["nearest"], *(p.metadata["similarity"] for p in inputs["passages"])]),

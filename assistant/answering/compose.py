@@ -7,7 +7,7 @@ by the citation of exactly that quote, so nothing in it can be unsupported by wh
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -214,6 +214,7 @@ def compose_answer(
     max_items: int = 10,
     scope: ScopeModel | None = None,
     retrieval_signals: tuple[float, float] = (0.0, 0.0),
+    known_names: Collection[str] = frozenset(),
 ) -> Composition:
     """Compose a grounded answer from candidate sentences, or refuse.
 
@@ -233,10 +234,12 @@ def compose_answer(
         scope: The learned judge of relevance; without it, ``relevance``.
         retrieval_signals: The best retrieved passage's cosine to the query, and its neighbour margin
             (``QueryAdapter.margin``).
+        known_names: Words the documents' descriptions use (titles, publishers, authors): names the
+            guidance mentions though its indexed text may not.
     """
     candidates = score_sentences(query, query_vector, sentences, chunks, lexical)
     best = max((candidate.similarity for candidate in candidates), default=0.0)
-    names_unknown = any(name not in lexical.idf for name in named_terms(query))
+    names_unknown = any(name not in lexical.idf and name not in known_names for name in named_terms(query))
     unknown = lexical.unknown_share(content_terms(query))
     signals = (best, unknown, float(names_unknown), *retrieval_signals)
     score = scope.probability(signals) if scope else relevance(best, unknown, names_unknown)

@@ -6,7 +6,7 @@ business: the entry points pass ``prepare`` (``assistant.service``), which runs 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,14 @@ class Assistant:
         mode: Mode = "hybrid",
         chat_model: Any = None,
         prepare: Callable[[Assistant], None] | None = None,
+        described: Callable[[], Collection[str]] | None = None,
     ) -> None:
         """Remember the backends; nothing is opened or loaded until the first question.
 
         ``prepare(assistant)`` runs before the first answer (and after ``reload``): the entry points
-        build or update the index there (``assistant.service.sync_index``).
+        build or update the index there (``assistant.service.sync_index``). ``described()`` gives the
+        words the documents' descriptions use besides their text (titles, publishers, authors), which
+        a question may name without leaving the guidance; read with the index.
         """
         self.settings = settings or Settings()
         self.embeddings = with_adapter(
@@ -62,6 +65,7 @@ class Assistant:
         self._raw: dict[str, str] = {}
         self._lock = threading.Lock()
         self._prepare = prepare
+        self._described = described
 
     @property
     def index(self) -> Any:
@@ -100,7 +104,13 @@ class Assistant:
                 )
                 self._retriever = retriever
                 self._chain = build_answer_chain(
-                    retriever, self.index, lexical, self.settings, self.topics(chunks), self.scope()
+                    retriever,
+                    self.index,
+                    lexical,
+                    self.settings,
+                    self.topics(chunks),
+                    self.scope(),
+                    self._described() if self._described else frozenset(),
                 )
             return self._chain
 

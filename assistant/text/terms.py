@@ -39,6 +39,14 @@ def words(text: str) -> list[str]:
 NAMED = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|\d{2,}|[A-Z][a-z]+)\b")
 """Acronyms (VAT, TUPE), numbers (113, 2023) and capitalised words: the names of specific things."""
 
+CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+"""Capitalised words that date something rather than name it ("go live in April")."""
+
+NOT_NAMES = STOPWORDS | CALENDAR
+
 SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+)$")
 
 
@@ -48,7 +56,7 @@ def named_terms(text: str) -> list[str]:
     found = [
         match.group(0).lower()
         for match in NAMED.finditer(text)
-        if not SENTENCE_START.search(text[: match.start()]) and match.group(0).lower() not in STOPWORDS
+        if not SENTENCE_START.search(text[: match.start()]) and match.group(0).lower() not in NOT_NAMES
     ]
     return list(_stemmer().stemWords(found))
 
