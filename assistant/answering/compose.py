@@ -143,18 +143,40 @@ def select_points(
     return chosen
 
 
-def best_list(candidates: Sequence[Candidate]) -> tuple[str, str | None] | None:
-    """The (document, section) whose list items best answer a list question, if they answer it well enough.
+ListKey = tuple[str, str | None, int]
+"""A list of the guidance: its document, section and first item's block."""
+
+
+def list_of(candidates: Sequence[Candidate]) -> dict[str, ListKey]:
+    """The list each candidate list item belongs to (by sentence id): a run of items of one section
+    that no known sentence of the section interrupts."""
+    by_section: dict[tuple[str, str | None], list[Candidate]] = {}
+    for candidate in candidates:
+        by_section.setdefault((candidate.chunk.doc, candidate.chunk.section), []).append(candidate)
+    lists: dict[str, ListKey] = {}
+    for (doc, section), members in by_section.items():
+        current: ListKey | None = None
+        for candidate in sorted(members, key=lambda c: c.sentence.start):
+            if candidate.sentence.kind != "list_item":
+                current = None
+                continue
+            current = current or (doc, section, candidate.sentence.block)
+            lists[candidate.sentence.id] = current
+    return lists
+
+
+def best_list(candidates: Sequence[Candidate], lists: Mapping[str, ListKey]) -> ListKey | None:
+    """The list whose items best answer a list question, if they answer it well enough.
 
     A list scores the mean similarity of its best five candidate items; it wins when that reaches
     ``LIST_MIN_SHARE`` of the best sentence's similarity.
     """
     if not candidates:
         return None
-    items: dict[tuple[str, str | None], list[float]] = {}
+    items: dict[ListKey, list[float]] = {}
     for candidate in candidates:
-        if candidate.sentence.kind == "list_item":
-            items.setdefault((candidate.chunk.doc, candidate.chunk.section), []).append(candidate.similarity)
+        if candidate.sentence.id in lists:
+            items.setdefault(lists[candidate.sentence.id], []).append(candidate.similarity)
     scored = [
         (float(np.mean(sorted(sims, reverse=True)[:5])), key)
         for key, sims in items.items()
@@ -168,17 +190,30 @@ def best_list(candidates: Sequence[Candidate]) -> tuple[str, str | None] | None:
 
 
 def list_points(
-    candidates: Sequence[Candidate], listed: tuple[str, str | None], max_items: int, max_chars: int
+    candidates: Sequence[Candidate],
+    lists: Mapping[str, ListKey],
+    listed: ListKey,
+    max_items: int,
+    max_chars: int,
 ) -> list[Candidate]:
-    """The list's own introduction when it is a candidate, then the list's best items.
+    """The list's own introduction (the last sentence of the block just before its first item) when it
+    is a candidate, then the list's best items.
 
     A list with no introduction (a list straight under its heading) gets no lead: a sentence borrowed
     from elsewhere would introduce it wrongly.
     """
-    in_list = [c for c in candidates if (c.chunk.doc, c.chunk.section) == listed]
-    lead = next((c for c in in_list if c.sentence.kind != "list_item"), None)
+    lead = max(
+        (
+            c
+            for c in candidates
+            if c.sentence.kind != "list_item"
+            and (c.chunk.doc, c.chunk.section, c.sentence.block + 1) == listed
+        ),
+        key=lambda c: c.sentence.start,
+        default=None,
+    )
     items = select_points(
-        [c for c in in_list if c.sentence.kind == "list_item"], max_items, max_chars, keep_ratio=None
+        [c for c in candidates if lists.get(c.sentence.id) == listed], max_items, max_chars, keep_ratio=None
     )
     return ([lead] if lead else []) + items
 
@@ -246,9 +281,10 @@ def compose_answer(
     if not candidates or score < threshold:
         return Composition(refusal(topics), [], True, score, signals)
 
-    listed = best_list(candidates) if asks_for_list(question) else None
+    lists = list_of(candidates)
+    listed = best_list(candidates, lists) if asks_for_list(question) else None
     if listed:
-        chosen = list_points(candidates, listed, max_items, int(max_chars * LIST_BUDGET))
+        chosen = list_points(candidates, lists, listed, max_items, int(max_chars * LIST_BUDGET))
         leads = int(chosen[0].sentence.kind != "list_item")
     else:
         chosen = passage_points(candidates, passage_ranks, max_points, max_chars)

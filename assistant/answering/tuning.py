@@ -19,8 +19,8 @@ LIST_MIN_SHARE = 0.75
 """A list in the guidance answers a list question when its items' mean similarity (best five) reaches
 this share of the best sentence's similarity."""
 
-LIST_MIN_ITEMS = 3
-"""Fewer candidate items than this do not make a list answer."""
+LIST_MIN_ITEMS = 2
+"""Fewer candidate items than this do not make a list answer (a list of the guidance may have two)."""
 
 LIST_BUDGET = 1.3
 """A list answer may run to this multiple of the answer budget: list items are short, and a list cut

@@ -181,3 +181,43 @@ def test_a_list_a_little_longer_than_the_budget_is_quoted_whole() -> None:
     whole = sum(len(point) for point in WORK_POINTS)
     assert len(ask_work_list(max_chars=whole).citations) == len(WORK_POINTS)
     assert len(ask_work_list(max_chars=whole // 2).citations) < len(WORK_POINTS)
+
+
+TWO_LISTS_RAW = (
+    "Customers first\n\n"
+    "The theme was the need to be customer-driven, with two particular principles:\n\n"
+    "  • budgets stay with the customer\n"
+    "  • customers always have a right to leave\n\n"
+    "Consequences of applying those principles include:\n\n"
+    "  • providers compete on service quality\n"
+    "  • standards are published\n"
+    "  • prices are agreed every year\n"
+)
+TWO_LISTS_SPANS = [
+    ("c1", "The theme was the need to be customer-driven, with two particular principles:", "paragraph", 0),
+    ("c1", "budgets stay with the customer", "list_item", 1),
+    ("c1", "customers always have a right to leave", "list_item", 2),
+    ("c1", "Consequences of applying those principles include:", "paragraph", 3),
+    ("c1", "providers compete on service quality", "list_item", 4),
+    ("c1", "standards are published", "list_item", 5),
+    ("c1", "prices are agreed every year", "list_item", 6),
+]
+
+
+def test_a_two_item_list_answers_on_its_own_after_its_introduction() -> None:
+    chunks = {
+        "c1": Chunk("c1", "doc.txt", "A Guide", "Customers first", TWO_LISTS_RAW, 0, len(TWO_LISTS_RAW), 0)
+    }
+    composition = compose(
+        "What are the two principles: budgets stay with the customer, customers have a right to leave?",
+        chunks,
+        TWO_LISTS_SPANS,
+        TWO_LISTS_RAW,
+        {"c1": 0},
+    )
+    quotes = [citation.quote for citation in composition.citations]
+    assert quotes == [
+        "The theme was the need to be customer-driven, with two particular principles:",
+        "budgets stay with the customer",
+        "customers always have a right to leave",
+    ]
