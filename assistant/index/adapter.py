@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index.protocols import Embedder
+from assistant.index.tuning import MARGIN_NEIGHBOURS
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
@@ -58,8 +59,8 @@ class QueryAdapter:
         return self.hub_weight * nearest.mean(axis=1)
 
     def margin(self, vector: np.ndarray) -> float:
-        """How much nearer an adapted question is to an answerable training question than to an
-        out-of-scope one (a training question itself, cosine 1, is not its own neighbour)."""
+        """How much nearer an adapted question is to its nearest answerable training questions than to
+        its nearest out-of-scope ones (a training question itself, cosine 1, is not its own neighbour)."""
         if len(self.pool) == 0 or len(self.outside) == 0:
             return 0.0
         return _nearest(self.pool, vector) - _nearest(self.outside, vector)
@@ -153,9 +154,10 @@ class QueryAdapter:
 
 
 def _nearest(pool: np.ndarray, vector: np.ndarray) -> float:
+    """The mean cosine of the ``MARGIN_NEIGHBOURS`` training questions of ``pool`` nearest the vector."""
     similarity = pool @ np.asarray(vector, dtype=np.float32)
     similarity = similarity[similarity < SELF]
-    return float(similarity.max()) if len(similarity) else 0.0
+    return float(np.sort(similarity)[-MARGIN_NEIGHBOURS:].mean()) if len(similarity) else 0.0
 
 
 SELF = 0.9999

@@ -81,6 +81,19 @@ def test_a_passage_is_as_near_as_its_nearest_question_beyond_what_other_question
     assert np.allclose(list(loaded.neighbours(question).values()), list(near.values()), atol=1e-3)
 
 
+def test_one_near_miss_beside_a_question_does_not_outweigh_the_answerable_ones_around_it() -> None:
+    dim = 4
+    question = normalise(np.array([1, 0.5, 0, 0], dtype=np.float32))
+    answerable = normalise(np.array([[1, 0.3, 0.2, 0], [1, 0.6, 0, 0.2], [1, 0.4, 0.1, 0.1]], np.float32))
+    near_miss = normalise(np.array([[1, 0.5, 0, 0.05], [0, 0, 1, 0], [0, 0, 0, 1]], np.float32))
+    adapter = QueryAdapter(
+        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), answerable, 3, 0.5, near_miss
+    )
+    assert float(np.max(near_miss @ question)) > float(np.max(answerable @ question)), "the nearest is out"
+    assert adapter.margin(question) > 0, "but most of its neighbours are answerable"
+    assert adapter.margin(normalise(np.array([0, 0, 1, 0.1], np.float32))) < 0
+
+
 def test_an_adapter_is_used_only_with_the_model_it_was_trained_for(tmp_path: Path) -> None:
     dim = FakeEmbeddings().dimensions
     adapter = QueryAdapter(
