@@ -269,8 +269,7 @@ def compose_answer(
         scope: The learned judge of relevance; without it, ``relevance``.
         retrieval_signals: The best retrieved passage's cosine to the query, and its neighbour margin
             (``QueryAdapter.margin``).
-        known_names: Words the documents' descriptions use (titles, publishers, authors): names the
-            guidance mentions though its indexed text may not.
+        known_names: Words of the documents' titles, publishers and authors (names it mentions).
     """
     candidates = score_sentences(query, query_vector, sentences, chunks, lexical)
     best = max((candidate.similarity for candidate in candidates), default=0.0)
