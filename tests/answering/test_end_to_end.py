@@ -64,7 +64,8 @@ def test_answers_cite_the_right_section(real_assistant, question: str, expected:
 
 @pytest.mark.model
 def test_a_what_two_question_gets_the_two_item_list(real_assistant) -> None:
-    answer = real_assistant.ask("What two principles kept British Columbia's shared services customer-driven?")
+    question = "What two principles kept British Columbia's shared services customer-driven?"
+    answer = real_assistant.ask(question)
     bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")]
     assert len(bullets) == 2
     assert "budgets stay with the customer" in bullets[0] and "right to leave" in bullets[1]

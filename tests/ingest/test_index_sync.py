@@ -115,7 +115,7 @@ def test_a_corpus_folder_whose_name_is_not_utf8_is_followed_too(
 def test_a_question_may_name_a_document_by_its_publisher(
     settings: Settings, fake_embeddings: FakeEmbeddings
 ) -> None:
-    """"Socitm" is only in the Socitm guide's credits (page furniture, not indexed) and its manifest
+    """The name "Socitm" is only in the guide's credits (page furniture, not indexed) and its manifest
     entry: naming it does not make a question name something the guidance never mentions."""
     question = "What examples of failure does the Socitm guide give?"
     assert started(settings, fake_embeddings).ask(question).signals[2] == 0.0
