@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
             embeddings=assistant.embeddings,
         )
 
-    print(train_refusal(open_adapted, data, report.folds, ranker, out, progress=progress), flush=True)
+    print(train_refusal(open_adapted, report.folds, ranker, out, progress=progress), flush=True)
     review = out.with_name("review.npz") if args.out else LEARNED_REVIEW
     print(write_review_model(data, assistant.embeddings, review))
     return 0

@@ -27,11 +27,17 @@ def _collapse(text: str) -> str:
 
 @dataclass(frozen=True)
 class Example:
-    """A question's text (as the retriever sees it) and the indices of the passages that answer it."""
+    """A question's text (as the retriever sees it), the indices of the passages that answer it, and
+    the training question it comes from."""
 
     text: str
     passages: frozenset[int]
-    doc: str
+    question: TrainingQuestion
+
+    @property
+    def doc(self) -> str:
+        """The document the question is about."""
+        return self.question.doc
 
 
 def question_text(question: TrainingQuestion, condense: Callable[[str, list[str]], str]) -> str:
@@ -50,14 +56,8 @@ def examples(
     for question in questions:
         passages = _passages_of(question, chunks, texts)
         if passages:
-            found.append(Example(question_text(question, condense), passages, question.doc))
+            found.append(Example(question_text(question, condense), passages, question))
     return found
-
-
-def answerable(questions: Sequence[TrainingQuestion], chunks: Sequence[Chunk]) -> list[TrainingQuestion]:
-    """The questions whose quotes some chunk holds (page furniture, say, is in none)."""
-    texts = [_collapse(chunk.text) for chunk in chunks]
-    return [question for question in questions if _passages_of(question, chunks, texts)]
 
 
 def _passages_of(question: TrainingQuestion, chunks: Sequence[Chunk], texts: Sequence[str]) -> frozenset[int]:

@@ -17,27 +17,20 @@ from assistant.answering.facade import Assistant
 from assistant.answering.ranking import candidate_features
 from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
 from assistant.learning import tuning
-from assistant.learning.data import TrainingSet
+from assistant.learning.data import OutOfScopeQuestion, TrainingQuestion, TrainingSet
 from assistant.learning.ranking import Group, fit_ranker, hits_at
-from assistant.learning.retriever import (
-    Example,
-    Material,
-    answerable,
-    read_material,
-    train_adapter,
-    without_document,
-)
+from assistant.learning.retriever import Example, Material, read_material, train_adapter, without_document
 from assistant.learning.scope import train_scope
 
 
 @dataclass(frozen=True)
 class Fold:
-    """An adapter trained without some of the questions: the answerable ones (positions among the
-    answerable training questions) and the out-of-scope ones (positions) it did not see."""
+    """An adapter trained without some of the questions: the answerable ones (those whose quotes some
+    passage holds) and the out-of-scope ones it did not see."""
 
     adapter: QueryAdapter
-    answerable: tuple[int, ...]
-    out_of_scope: tuple[int, ...]
+    answerable: tuple[TrainingQuestion, ...]
+    out_of_scope: tuple[OutOfScopeQuestion, ...]
 
 
 @dataclass(frozen=True)
@@ -87,8 +80,9 @@ def train_retrieval(
             training = [found[i] for i in rows if i not in kept]
             seen = [text for i, text in enumerate(outside) if i % tuning.FOLDS != fold]
             fold_adapter = train_adapter(training, material, assistant.embeddings, bar.update, seen)
-            held_outside = tuple(i for i in range(len(outside)) if i % tuning.FOLDS == fold)
-            cross_fitted.append(Fold(fold_adapter, tuple(sorted(held)), held_outside))
+            held_outside = tuple(q for i, q in enumerate(data.out_of_scope) if i % tuning.FOLDS == fold)
+            held_answerable = tuple(found[i].question for i in sorted(held))
+            cross_fitted.append(Fold(fold_adapter, held_answerable, held_outside))
             groups += _signals(assistant, fold_adapter, [found[i] for i in held], material)
             for doc in sorted({found[i].doc for i in held}):
                 unseen = without_document(fold_adapter, training, doc)
@@ -131,7 +125,6 @@ def _signals(
 
 def train_refusal(
     open_adapted: Callable[[Path], Assistant],
-    data: TrainingSet,
     folds: Sequence[Fold],
     ranker: Path,
     out: Path,
@@ -143,7 +136,6 @@ def train_refusal(
     assistant with the adapter at ``path`` (its ranker beside it) that never refuses."""
     from tqdm import tqdm
 
-    answerable_questions = answerable(data.questions, open_adapted(out).index.load_chunks())
     answered: list[tuple[float, ...]] = []
     out_of_scope: list[tuple[float, ...]] = []
     total = sum(len(fold.answerable) + len(fold.out_of_scope) for fold in folds)
@@ -156,14 +148,13 @@ def train_refusal(
             fold.adapter.save(path)
             shutil.copyfile(ranker, path.with_name("ranker.json"))
             assistant = open_adapted(path)
-            for row in fold.answerable:
-                question = answerable_questions[row]
+            for question in fold.answerable:
                 answered.append(
                     assistant.ask(question.q, [question.context] if question.context else []).signals
                 )
                 bar.update(1)
-            for row in fold.out_of_scope:
-                out_of_scope.append(assistant.ask(data.out_of_scope[row].q, []).signals)
+            for near_miss in fold.out_of_scope:
+                out_of_scope.append(assistant.ask(near_miss.q, []).signals)
                 bar.update(1)
     model, summary = train_scope(answered, out_of_scope)
     model.save(out.with_name("scope.json"))

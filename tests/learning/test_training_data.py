@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.conversation import condense_question
 from assistant.learning.data import TrainingQuestion, load_training_set
-from assistant.learning.retriever import answerable
+from assistant.learning.retriever import examples
 from assistant.review.catalogue import load_catalogue
 from ingest.chunking import chunk_document
 from ingest.pipeline import read_corpus
@@ -82,4 +83,5 @@ def test_a_question_answered_only_by_page_furniture_is_not_answerable(corpus_chu
         doc="001",
         quotes=("Director of Policy and Research: Martin Ferguson",),
     )
-    assert answerable([guidance, credits], corpus_chunks) == [guidance]
+    kept = examples([guidance, credits], corpus_chunks, condense_question)
+    assert [example.question for example in kept] == [guidance]
