@@ -9,16 +9,18 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering.weights import read_weights, write_weights
+from assistant.index.adapter import QueryAdapter
 from assistant.index.lexical import LexicalIndex
 from assistant.index.protocols import Index
 from assistant.text.terms import content_terms, named_terms
 
-FEATURES = ("dense", "sentence", "lexical", "heading", "names", "neighbours")
+FEATURES = ("dense", "sentence", "lexical", "heading", "names", "neighbours", "votes")
 """The signals, per candidate passage: its (hub-corrected) cosine to the question; the best cosine of
 one of its sentences; its BM25 score over the best one's; the share of the question's words in its
 document title and section heading; the share of the question's names (acronyms, numbers, proper
 names) it contains; how much nearer the question is to the nearest training question it answers than
-other passages' training questions usually are (``QueryAdapter.neighbours``)."""
+other passages' training questions usually are (``QueryAdapter.neighbours``); its share of the votes of
+the nearest training questions (``QueryAdapter.votes``)."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,14 @@ def candidate_features(
     index: Index,
     lexical: LexicalIndex,
     hubs: dict[str, float],
-    neighbours: dict[str, float],
+    adapter: QueryAdapter | None,
     pool: int,
 ) -> tuple[list[str], np.ndarray, dict[str, float]]:
     """The candidate passages of a question (the best of each search), their signals, and each one's best
-    dense cosine (chunk or sentence, for the refusal)."""
+    dense cosine (chunk or sentence, for the refusal); ``adapter``: the learned one the vector went
+    through (its training questions give the neighbour and vote signals)."""
+    neighbours = adapter.neighbours(vector) if adapter is not None else {}
+    votes = adapter.votes(vector) if adapter is not None else {}
     dense = {chunk_id: sim for chunk_id, sim in index.query_chunks(vector, pool)}
     sentence: dict[str, float] = {}
     for _, chunk_id, sim in index.query_sentences(vector, pool * 2):
@@ -77,6 +82,7 @@ def candidate_features(
                 lexical.overlap(terms, heading) if terms else 0.0,
                 len(names & lexical.terms_of(chunk.text)) / len(names) if names else 0.0,
                 neighbours.get(chunk_id, floor_neighbour),
+                votes.get(chunk_id, 0.0),
             )
         )
     similarity = {i: max(dense.get(i, -1.0), sentence.get(i, -1.0), 0.0) for i in ids}

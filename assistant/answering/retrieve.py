@@ -131,9 +131,8 @@ class GuidanceRetriever(BaseRetriever):
         """Candidates scored by the learned ranker, best first, and their best dense cosines."""
         vector = self.embeddings.query_vector(query)
         adapter = getattr(self.embeddings, "adapter", None)
-        neighbours = adapter.neighbours(vector) if adapter is not None else {}
         ids, features, similarity = candidate_features(
-            query, vector, self.index, self.lexical, self.hubs, neighbours, pool
+            query, vector, self.index, self.lexical, self.hubs, adapter, pool
         )
         scores = ranker.score(features).tolist() if ids else []
         return sorted(zip(ids, scores, strict=True), key=lambda item: -item[1]), similarity

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index.protocols import Embedder
-from assistant.index.tuning import MARGIN_NEIGHBOURS
+from assistant.index.tuning import MARGIN_NEIGHBOURS, VOTE_NEIGHBOURS, VOTE_TEMPERATURE
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
@@ -75,6 +75,23 @@ class QueryAdapter:
             return {}
         nearest = self._nearest_answered(np.asarray(vector, dtype=np.float32)[None, :])[0]
         return dict(zip(ids, (nearest - self._usual_nearness).tolist(), strict=True))
+
+    def votes(self, vector: np.ndarray) -> dict[str, float]:
+        """Per passage, its share of the votes of the ``VOTE_NEIGHBOURS`` written training questions
+        nearest an adapted question: each votes for the passages that answer it with the weight
+        softmax(cosine / ``VOTE_TEMPERATURE``) over those neighbours. A training question is not its own
+        neighbour."""
+        if not len(self.pool):
+            return {}
+        similarity = self.pool @ np.asarray(vector, dtype=np.float32)
+        similarity[similarity >= SELF] = -1.0
+        nearest = np.argsort(-similarity)[:VOTE_NEIGHBOURS]
+        weights = np.exp((similarity[nearest] - similarity[nearest].max()) / VOTE_TEMPERATURE)
+        votes: dict[str, float] = {}
+        for row, weight in zip(nearest.tolist(), (weights / weights.sum()).tolist(), strict=True):
+            for chunk_id in self.answers[row]:
+                votes[chunk_id] = votes.get(chunk_id, 0.0) + weight
+        return votes
 
     def _nearest_answered(self, vectors: np.ndarray) -> np.ndarray:
         """Per vector (rows) and passage (columns): the cosine to the nearest training question it answers."""

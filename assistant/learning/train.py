@@ -116,7 +116,7 @@ def _signals(
     for example in held:
         vector = embeddings.query_vector(example.text)
         candidates, features, _ = candidate_features(
-            example.text, vector, assistant.index, assistant.lexical, hubs, adapter.neighbours(vector), pool
+            example.text, vector, assistant.index, assistant.lexical, hubs, adapter, pool
         )
         answers = np.array([position[chunk_id] in example.passages for chunk_id in candidates])
         groups.append((features, answers))

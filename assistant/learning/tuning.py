@@ -30,7 +30,7 @@ FOLDS = 5
 
 RANKER_EPOCHS = 200
 RANKER_DECAY = 1e-3
-"""Full-batch steps and L2 weight of the ranker (six weights: nothing to overfit)."""
+"""Full-batch steps and L2 weight of the ranker (seven weights: nothing to overfit)."""
 
 SCOPE_DECAY = 1e-2
 """L2 weight of the scope model's logistic regression."""

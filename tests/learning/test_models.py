@@ -81,6 +81,27 @@ def test_a_passage_is_as_near_as_its_nearest_question_beyond_what_other_question
     assert np.allclose(list(loaded.neighbours(question).values()), list(near.values()), atol=1e-3)
 
 
+def test_the_nearest_training_questions_vote_for_the_passages_that_answer_them() -> None:
+    dim = 4
+    pool = normalise(np.array([[1, 0.1, 0, 0], [1, 0, 0.1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=np.float32))
+    adapter = QueryAdapter(
+        "fake",
+        np.zeros((dim, 1), np.float32),
+        np.zeros((1, dim), np.float32),
+        pool,
+        3,
+        0.5,
+        answers=(("pace",), ("pace", "energy"), ("staff",), ("money",)),
+    )
+    votes = adapter.votes(normalise(np.array([1, 0.2, 0.05, 0], dtype=np.float32)))
+    assert abs(sum(weight for chunk_id, weight in votes.items() if chunk_id != "energy") - 1.0) < 1e-5
+    assert votes["pace"] > 0.99, "the two nearest questions both answer it"
+    assert 0 < votes["energy"] < votes["pace"] and votes["staff"] < 0.01
+    assert adapter.votes(pool[2]).get("staff", 0.0) < 0.01, "a question is not its own neighbour"
+    untrained = QueryAdapter("fake", adapter.u, adapter.v, np.zeros((0, dim), np.float32), 3, 0.5)
+    assert untrained.votes(pool[0]) == {}
+
+
 def test_one_near_miss_beside_a_question_does_not_outweigh_the_answerable_ones_around_it() -> None:
     dim = 4
     question = normalise(np.array([1, 0.5, 0, 0], dtype=np.float32))
