@@ -4,6 +4,7 @@ for the embedding model they were trained for."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,14 @@ def _top1(questions: np.ndarray, passages: np.ndarray, targets: list[frozenset[i
     return float(np.mean([best[i] in targets[i] for i in range(len(targets))]))
 
 
+def identity_adapter(pool: np.ndarray, **fields: Any) -> QueryAdapter:
+    """An adapter that leaves questions as they are (``U·V`` = 0), with ``pool`` as its training questions."""
+    dim = pool.shape[1]
+    return QueryAdapter(
+        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), pool, 3, 0.5, **fields
+    )
+
+
 def test_the_adapter_learns_to_map_questions_to_their_passages_and_is_reproducible() -> None:
     passages, questions, targets = _rotated_questions()
     first = fit_adapter(questions, targets, passages, "fake")
@@ -42,10 +51,7 @@ def test_the_adapter_learns_to_map_questions_to_their_passages_and_is_reproducib
 def test_hubness_is_highest_for_the_passage_questions_crowd_around(tmp_path: Path) -> None:
     passages = normalise(np.eye(4, dtype=np.float32))
     pool = normalise(np.array([[1, 0.1, 0, 0]] * 5 + [[0, 0, 1, 0.2]], dtype=np.float32))
-    dim = 4
-    adapter = QueryAdapter(
-        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), pool, 3, 0.5
-    )
+    adapter = identity_adapter(pool)
     hubness = adapter.hubness(passages)
     assert int(np.argmax(hubness)) == 0 and hubness[1] < hubness[0]
     adapter.save(tmp_path / "adapter.npz")
@@ -56,13 +62,8 @@ def test_hubness_is_highest_for_the_passage_questions_crowd_around(tmp_path: Pat
 def test_a_passage_is_as_near_as_its_nearest_question_beyond_what_other_questions_get(tmp_path: Path) -> None:
     dim = 6
     pool = normalise(np.array([*np.eye(4, dim), [0.3, 0, 0, 0, 1, 0]], dtype=np.float32))
-    adapter = QueryAdapter(
-        "fake",
-        np.zeros((dim, 1), np.float32),
-        np.zeros((1, dim), np.float32),
+    adapter = identity_adapter(
         pool,
-        3,
-        0.5,
         answers=(("crowded",),) * 4 + (("focused",),),
         own=normalise(np.eye(1, dim, 5, dtype=np.float32)),
         own_ids=("new",),
@@ -84,32 +85,20 @@ def test_a_passage_is_as_near_as_its_nearest_question_beyond_what_other_question
 def test_the_nearest_training_questions_vote_for_the_passages_that_answer_them() -> None:
     dim = 4
     pool = normalise(np.array([[1, 0.1, 0, 0], [1, 0, 0.1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=np.float32))
-    adapter = QueryAdapter(
-        "fake",
-        np.zeros((dim, 1), np.float32),
-        np.zeros((1, dim), np.float32),
-        pool,
-        3,
-        0.5,
-        answers=(("pace",), ("pace", "energy"), ("staff",), ("money",)),
-    )
+    adapter = identity_adapter(pool, answers=(("pace",), ("pace", "energy"), ("staff",), ("money",)))
     votes = adapter.votes(normalise(np.array([1, 0.2, 0.05, 0], dtype=np.float32)))
     assert abs(sum(weight for chunk_id, weight in votes.items() if chunk_id != "energy") - 1.0) < 1e-5
     assert votes["pace"] > 0.99, "the two nearest questions both answer it"
     assert 0 < votes["energy"] < votes["pace"] and votes["staff"] < 0.01
     assert adapter.votes(pool[2]).get("staff", 0.0) < 0.01, "a question is not its own neighbour"
-    untrained = QueryAdapter("fake", adapter.u, adapter.v, np.zeros((0, dim), np.float32), 3, 0.5)
-    assert untrained.votes(pool[0]) == {}
+    assert identity_adapter(np.zeros((0, dim), np.float32)).votes(pool[0]) == {}
 
 
 def test_one_near_miss_beside_a_question_does_not_outweigh_the_answerable_ones_around_it() -> None:
-    dim = 4
     question = normalise(np.array([1, 0.5, 0, 0], dtype=np.float32))
     answerable = normalise(np.array([[1, 0.3, 0.2, 0], [1, 0.6, 0, 0.2], [1, 0.4, 0.1, 0.1]], np.float32))
     near_miss = normalise(np.array([[1, 0.5, 0, 0.05], [0, 0, 1, 0], [0, 0, 0, 1]], np.float32))
-    adapter = QueryAdapter(
-        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), answerable, 3, 0.5, near_miss
-    )
+    adapter = identity_adapter(answerable, outside=near_miss)
     assert float(np.max(near_miss @ question)) > float(np.max(answerable @ question)), "the nearest is out"
     assert adapter.margin(question) > 0, "but most of its neighbours are answerable"
     assert adapter.margin(normalise(np.array([0, 0, 1, 0.1], np.float32))) < 0
