@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import minimize
 
 from assistant.learning.data import TrainingSet
@@ -39,19 +40,22 @@ from assistant.review.model import (
 
 def fit_softmax(features: np.ndarray, labels: np.ndarray, classes: int, l2: float) -> np.ndarray:
     """Weights (one row per feature, then the intercepts) of a multinomial logistic regression with an
-    L2 penalty ``l2`` on the feature weights, fitted by L-BFGS from zero (deterministic)."""
+    L2 penalty ``l2`` on the feature weights, fitted by L-BFGS from zero (deterministic).
+
+    The word features are mostly zeros, so the rows are held as a sparse matrix: the same sums, a
+    tenth of the work."""
     rows, width = features.shape
     targets = np.eye(classes)[labels]
-    with_bias = np.hstack([features, np.ones((rows, 1))])
+    matrix = sparse.csr_matrix(features, dtype=np.float64)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights = theta.reshape(width + 1, classes)
-        probabilities = softmax_probabilities(weights, features)
-        value = (
-            -np.log(probabilities[np.arange(rows), labels] + 1e-12).mean() + l2 * (weights[:-1] ** 2).sum()
-        )
-        gradient = with_bias.T @ (probabilities - targets) / rows
-        gradient[:-1] += 2 * l2 * weights[:-1]
+        scores = np.asarray(matrix @ weights[:-1]) + weights[-1]
+        scores -= scores.max(axis=1, keepdims=True)
+        log_probabilities = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        value = -log_probabilities[np.arange(rows), labels].mean() + l2 * (weights[:-1] ** 2).sum()
+        error = (np.exp(log_probabilities) - targets) / rows
+        gradient = np.vstack([np.asarray(matrix.T @ error) + 2 * l2 * weights[:-1], error.sum(axis=0)])
         return float(value), gradient.ravel()
 
     start = np.zeros((width + 1) * classes)
