@@ -50,11 +50,11 @@ def fit_softmax(features: np.ndarray, labels: np.ndarray, classes: int, l2: floa
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights = theta.reshape(width + 1, classes)
-        scores = np.asarray(matrix @ weights[:-1]) + weights[-1]
-        scores -= scores.max(axis=1, keepdims=True)
-        log_probabilities = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
-        value = -log_probabilities[np.arange(rows), labels].mean() + l2 * (weights[:-1] ** 2).sum()
-        error = (np.exp(log_probabilities) - targets) / rows
+        probabilities = softmax_probabilities(weights, matrix)
+        value = (
+            -np.log(probabilities[np.arange(rows), labels] + 1e-12).mean() + l2 * (weights[:-1] ** 2).sum()
+        )
+        error = (probabilities - targets) / rows
         gradient = np.vstack([np.asarray(matrix.T @ error) + 2 * l2 * weights[:-1], error.sum(axis=0)])
         return float(value), gradient.ravel()
 
