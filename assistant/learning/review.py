@@ -1,6 +1,6 @@
 """Training the review model from the labelled proposal sentences: the factor a sentence is about, its
 stance, and the ambition (sum) a statement shows — each a multinomial logistic regression, with
-out-of-fold figures from cross-validation."""
+figures measured on held-out writers' files."""
 
 from __future__ import annotations
 
@@ -63,18 +63,6 @@ def fit_softmax(features: np.ndarray, labels: np.ndarray, classes: int, l2: floa
     return result.x.reshape(width + 1, classes).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class Fitted:
-    """A classifier's weights, the regularisation cross-validation chose, and its out-of-fold predictions."""
-
-    weights: np.ndarray
-    predicted: np.ndarray
-    """Out-of-fold class probabilities of every training row (for the training report)."""
-
-    def accuracy(self, labels: np.ndarray) -> float:
-        return float((self.predicted.argmax(axis=1) == labels).mean())
-
-
 def out_of_fold(
     features: np.ndarray,
     labels: np.ndarray,
@@ -84,40 +72,30 @@ def out_of_fold(
 ) -> np.ndarray:
     """Class probabilities of every row from a model fitted without its fold (``folds``: one fold label
     per row); ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
-    extra_features, extra_labels = always or (features[:0], labels[:0])
     predicted = np.zeros((len(labels), classes))
     for fold in np.unique(folds):
         train = folds != fold
-        weights = fit_softmax(
-            np.vstack([features[train], extra_features]),
-            np.concatenate([labels[train], extra_labels]),
-            classes,
-            REVIEW_DECAY,
-        )
+        weights = _fit(features[train], labels[train], classes, always)
         predicted[~train] = softmax_probabilities(weights, features[~train])
     return predicted
 
 
-def fit_cross_validated(
+def _fit(
     features: np.ndarray,
     labels: np.ndarray,
     classes: int,
     always: tuple[np.ndarray, np.ndarray] | None = None,
-) -> Fitted:
-    """Weights fitted on all rows, and out-of-fold predictions over ``FOLDS`` random folds for the
-    report; ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
-    folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
-    predicted = out_of_fold(features, labels, classes, folds, always)
+) -> np.ndarray:
+    """Weights fitted on every row and on the ``always`` rows (features, labels)."""
     extra_features, extra_labels = always or (features[:0], labels[:0])
-    weights = fit_softmax(
+    return fit_softmax(
         np.vstack([features, extra_features]), np.concatenate([labels, extra_labels]), classes, REVIEW_DECAY
     )
-    return Fitted(weights, predicted)
 
 
 @dataclass(frozen=True)
 class ReviewTraining:
-    """What training the review model measured (out-of-fold) and what it wrote."""
+    """What training the review model measured on held-out data and what it wrote."""
 
     model: ReviewModel
     figures: dict[str, float]
@@ -133,7 +111,8 @@ def train_review(
     progress: Callable[[str], None] | None = None,
 ) -> ReviewTraining:
     """Train the factor, stance and sum classifiers on the labelled sentences (and the catalogue's cue
-    phrases, as extra examples of their factor), with out-of-fold figures for the report."""
+    phrases, as extra examples of their factor). Each training file (one writer) is also judged by
+    models trained on the other files: that calibrates the scores and gives the report's figures."""
     say = progress or (lambda _message: None)
     factor_ids = (*(factor.id for factor in catalogue.factors), NO_FACTOR)
     sum_labels = (*(total.label for total in catalogue.sums), OTHER_SUM)
@@ -151,44 +130,39 @@ def train_review(
     features = model_features(embeddings.encode(every), every, columns)
     sentences, cue_rows = features[: len(texts)], features[len(texts) : len(texts) + len(cues)]
 
-    say("factor classifier")
     factor_labels = np.array([factor_ids.index(row.factor or NO_FACTOR) for row in data.review])
     cue_labels = np.array([factor_ids.index(owner) for _, owner in cues])
-    factor = fit_cross_validated(sentences, factor_labels, len(factor_ids), (cue_rows, cue_labels))
-    say("stance classifier")
     stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
-    plain = [row.text for row in data.review]
-    stance_features = model_features(None, plain, columns)
-    stance = fit_cross_validated(stance_features, stance_labels, len(STANCES))
-    say("calibration on each file's sentences, by models trained on the other files")
+    stance_features = model_features(None, [row.text for row in data.review], columns)
+    say("factor and stance classifiers")
+    factor = _fit(sentences, factor_labels, len(factor_ids), (cue_rows, cue_labels))
+    stance = _fit(stance_features, stance_labels, len(STANCES))
+    say("each training file's sentences judged by models trained on the other files")
     sources = np.array([row.source for row in data.review])
-    calibration = _calibration(
-        (sentences, factor_labels, (cue_rows, cue_labels)), (stance_features, stance_labels), sources
-    )
+    about = out_of_fold(sentences, factor_labels, len(factor_ids), sources, (cue_rows, cue_labels))
+    stances = out_of_fold(stance_features, stance_labels, len(STANCES), sources)
+    calibration = _calibration(about[:, :-1], stances, factor_labels, stance_labels)
     say("sum classifier")
     rows = np.vstack([features[len(texts) + len(cues) :], sentences])
     labels = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))
-    sums = fit_cross_validated(rows, labels, len(sum_labels))
+    folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
+    sums = out_of_fold(rows, labels, len(sum_labels), folds)
     model = ReviewModel(
-        factor_ids, sum_labels, vocabulary, factor.weights, stance.weights, sums.weights, calibration
+        factor_ids, sum_labels, vocabulary, factor, stance, _fit(rows, labels, len(sum_labels)), calibration
     )
-    return ReviewTraining(model, _figures(factor, stance, sums, factor_labels, stance_labels, labels))
+    figures = _figures((about, factor_labels), (stances, stance_labels), (sums, labels))
+    return ReviewTraining(model, figures)
 
 
 def _calibration(
-    factor: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]],
-    stance: tuple[np.ndarray, np.ndarray],
-    sources: np.ndarray,
+    about: np.ndarray, stances: np.ndarray, factor_labels: np.ndarray, stance_labels: np.ndarray
 ) -> np.ndarray:
     """Platt scaling (``ReviewModel.calibrated_scores``) of the sentence scores P(factor) x P(risk or
-    unclear) and P(factor) x P(handled), fitted on other writers' sentences: each training file's
-    sentences are scored by models trained on the other files. Row 0: risk; row 1: handled."""
-    (features, factor_labels, always), (stance_features, stance_labels) = factor, stance
-    classes = int(max(factor_labels.max(), always[1].max())) + 1
-    about = out_of_fold(features, factor_labels, classes, sources, always)[:, :-1]
-    stances = out_of_fold(stance_features, stance_labels, len(STANCES), sources)
+    unclear) and P(factor) x P(handled), fitted on other writers' sentences: ``about`` (factor columns)
+    and ``stances`` are each training file's sentences as judged by models trained on the other files.
+    Row 0: risk; row 1: handled."""
     score = sentence_scores(about, stances)
-    shown = np.eye(classes)[factor_labels][:, :-1]
+    shown = np.eye(about.shape[1] + 1)[factor_labels][:, :-1]
     risky = np.isin(stance_labels, [RISK, UNCLEAR])[:, None]
     handled = (stance_labels == HANDLED)[:, None]
     truth = np.stack([shown * risky, shown * handled])
@@ -208,22 +182,21 @@ def _vocabulary(texts: list[str]) -> tuple[str, ...]:
 
 
 def _figures(
-    factor: Fitted,
-    stance: Fitted,
-    sums: Fitted,
-    factor_labels: np.ndarray,
-    stance_labels: np.ndarray,
-    sum_labels: np.ndarray,
+    factor: tuple[np.ndarray, np.ndarray],
+    stance: tuple[np.ndarray, np.ndarray],
+    sums: tuple[np.ndarray, np.ndarray],
 ) -> dict[str, float]:
-    """Out-of-fold accuracies, and how often a risk or unclear sentence was called handled."""
-    called_handled = stance.predicted.argmax(axis=1) == HANDLED
+    """Accuracies of out-of-fold predictions (rows: probabilities, labels): factor and stance on other
+    writers' files, sums over random folds; and how often a risk or unclear sentence was called handled."""
+    (about, factor_labels), (stances, stance_labels), (totals, sum_labels) = factor, stance, sums
+    called_handled = stances.argmax(axis=1) == HANDLED
     not_handled = np.isin(stance_labels, [RISK, UNCLEAR])
-    statements = sum_labels != sums.predicted.shape[1] - 1
+    statements = sum_labels != totals.shape[1] - 1
     return {
-        "factor accuracy": factor.accuracy(factor_labels),
-        "stance accuracy": stance.accuracy(stance_labels),
+        "factor accuracy": float((about.argmax(axis=1) == factor_labels).mean()),
+        "stance accuracy": float((stances.argmax(axis=1) == stance_labels).mean()),
         "risk or unclear called handled": float(called_handled[not_handled].mean()),
-        "sum accuracy": float((sums.predicted[statements].argmax(axis=1) == sum_labels[statements]).mean()),
+        "sum accuracy": float((totals[statements].argmax(axis=1) == sum_labels[statements]).mean()),
     }
 
 
@@ -237,6 +210,7 @@ def write_review_model(data: TrainingSet, embeddings: Any, path: Path) -> str:
     training.model.save(path)
     load_review_model.cache_clear()
     return (
-        f"review model: {training.summary()} (out-of-fold, {FOLDS} folds); "
+        f"review model: {training.summary()} (factor and stance on held-out writers' files, sums over "
+        f"{FOLDS} random folds); "
         f"{time.perf_counter() - started:.0f} s; wrote {path}"
     )
