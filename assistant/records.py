@@ -29,6 +29,7 @@ class Sentence:
         kind: The kind of block it comes from: ``"paragraph"`` or ``"list_item"``.
         block: Position of that block in the document, so sentences of one block can be told apart.
         vector: Its unit-length embedding, once embedded.
+        column: For a cell of a table read row by row, its column's heading (``assistant.text.tables``).
     """
 
     id: str
@@ -41,6 +42,7 @@ class Sentence:
     kind: str = "paragraph"
     block: int = 0
     vector: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32), compare=False, repr=False)
+    column: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from assistant.records import Chunk, Sentence
 from assistant.settings import Settings
 from assistant.text.normalise import NOT_GUIDANCE, Block, collapse_whitespace, split_blocks, split_sentences
+from assistant.text.tables import column_headings
 
 DEFAULT_MAX_CHARS: int = Settings.model_fields["chunk_max_chars"].default
 """The settings' default (900): the embedding model truncates at about 256 word pieces, roughly 900
@@ -62,7 +63,9 @@ def _group_pieces(raw: str, max_chars: int) -> list[tuple[str | None, list[_Piec
     groups: list[tuple[str | None, list[_Piece]]] = []
     section: str | None = None
     current: list[_Piece] = []
-    for block_index, block in enumerate(split_blocks(raw)):
+    blocks = split_blocks(raw)
+    columns = column_headings(blocks, raw)
+    for block_index, block in enumerate(blocks):
         if block.kind in NOT_GUIDANCE:
             continue
         if block.kind == "heading":
@@ -70,7 +73,7 @@ def _group_pieces(raw: str, max_chars: int) -> list[tuple[str | None, list[_Piec
                 groups.append((section, current))
             section, current = block.text, []
             continue
-        for piece in _split_block(raw, block, block_index, max_chars):
+        for piece in _split_block(raw, block, block_index, max_chars, columns.get(block_index)):
             if current and _measure(current + [piece]) > max_chars:
                 carried: list[_Piece] = []
                 if (
@@ -88,11 +91,22 @@ def _group_pieces(raw: str, max_chars: int) -> list[tuple[str | None, list[_Piec
     return groups
 
 
-def _split_block(raw: str, block: Block, block_index: int, max_chars: int) -> list[_Piece]:
-    """Make one piece of a block, or several at sentence boundaries when it is too long."""
+def _split_block(
+    raw: str, block: Block, block_index: int, max_chars: int, column: str | None = None
+) -> list[_Piece]:
+    """Make one piece of a block, or several at sentence boundaries when it is too long; ``column``: the
+    column heading of a table cell."""
     sentences = [
         Sentence(
-            "", "", "", collapse_whitespace(raw[start:end]), start, end, kind=block.kind, block=block_index
+            "",
+            "",
+            "",
+            collapse_whitespace(raw[start:end]),
+            start,
+            end,
+            kind=block.kind,
+            block=block_index,
+            column=column,
         )
         for start, end in split_sentences(raw, block.start, block.end)
     ]

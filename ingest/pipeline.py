@@ -24,7 +24,7 @@ from assistant.text.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Docume
 from ingest.chunking import chunk_document
 from ingest.manifest import fallback_title, load_manifest
 
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 """Bump when chunking or the stored records change, so that every document is redone on the next ingest."""
 
 EMBED_BATCH_TEXTS = 4096

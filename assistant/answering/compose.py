@@ -143,6 +143,20 @@ def select_points(
     return chosen
 
 
+def in_named_column(question: str, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates without the cells of other columns when the question names a table column by its
+    heading: "What does 1+1=3 mean?" keeps the 1+1=3 column's cells and drops the other sums'."""
+    words = "".join(question.lower().split())
+    named = {
+        c.sentence.column
+        for c in candidates
+        if c.sentence.column and "".join(c.sentence.column.lower().split()) in words
+    }
+    if not named:
+        return list(candidates)
+    return [c for c in candidates if c.sentence.column is None or c.sentence.column in named]
+
+
 ListKey = tuple[str, str | None, int]
 """A list of the guidance: its document, section and first item's block."""
 
@@ -280,6 +294,7 @@ def compose_answer(
     if not candidates or score < threshold:
         return Composition(refusal(topics), [], True, score, signals)
 
+    candidates = in_named_column(question, candidates)
     lists = list_of(candidates)
     listed = best_list(candidates, lists) if asks_for_list(question) else None
     if listed:
@@ -288,20 +303,10 @@ def compose_answer(
     else:
         chosen = passage_points(candidates, passage_ranks, max_points, max_chars)
         leads = 1
-    by_position = {(sentence.chunk_id, sentence.position): sentence for sentence in sentences}
-    points: list[tuple[Sentence, Candidate]] = []
-    chosen_ids = {candidate.sentence.id for candidate in chosen}
-    for candidate in chosen:
-        sentence = with_context(candidate.sentence, by_position, chosen_ids)
-        if not any(_overlaps(sentence, other) for other, _ in points):
-            points.append((sentence, candidate))
-
+    points = _points(chosen, sentences)
     want_list = asks_for_list(question) and len(points) > 2
     if want_list:
-        rest = points[leads:]
-        first_seen = {candidate.chunk.id: i for i, (_, candidate) in reversed(list(enumerate(rest)))}
-        rest.sort(key=lambda point: (first_seen[point[1].chunk.id], point[0].position))
-        points = [*points[:leads], *rest]
+        points = [*points[:leads], *_in_reading_order(points[leads:])]
 
     citations: list[Citation] = []
     lines: list[str] = []
@@ -314,6 +319,31 @@ def compose_answer(
     else:
         text = _prose(lines, points)
     return Composition(text, citations, False, score, signals)
+
+
+def _points(chosen: Sequence[Candidate], sentences: Sequence[Sentence]) -> list[tuple[Sentence, Candidate]]:
+    """The chosen sentences with the context they need (``with_context``), none overlapping another."""
+    by_position = {(sentence.chunk_id, sentence.position): sentence for sentence in sentences}
+    points: list[tuple[Sentence, Candidate]] = []
+    chosen_ids = {candidate.sentence.id for candidate in chosen}
+    for candidate in chosen:
+        sentence = with_context(candidate.sentence, by_position, chosen_ids)
+        if not any(_overlaps(sentence, other) for other, _ in points):
+            points.append((sentence, candidate))
+    return points
+
+
+def _in_reading_order(
+    points: Sequence[tuple[Sentence, Candidate]],
+) -> list[tuple[Sentence, Candidate]]:
+    """List points by passage (in the order the passages first appear), then by table column (the
+    cells of one column together), then in document order."""
+    first_seen = {candidate.chunk.id: i for i, (_, candidate) in reversed(list(enumerate(points)))}
+    columns = {sentence.column: i for i, (sentence, _) in reversed(list(enumerate(points)))}
+    return sorted(
+        points,
+        key=lambda point: (first_seen[point[1].chunk.id], columns[point[0].column], point[0].position),
+    )
 
 
 def _prose(lines: list[str], points: list[tuple[Sentence, Candidate]]) -> str:

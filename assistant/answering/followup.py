@@ -161,10 +161,16 @@ def select_item(
     items: Sequence[tuple[Citation, bool]], position: int, sources: Sources, max_chars: int
 ) -> list[Point]:
     """The item at ``position`` (1 = first, -1 = last) with the rest of its paragraph or list item
-    around it, as far as the budget allows; none when there is no such item."""
-    index = position - 1 if position > 0 else len(items) + position
-    if not 0 <= index < len(items):
+    around it, as far as the budget allows; none when there is no such item. When the items are the
+    cells of a table's columns ("the three sums"), the column at ``position``: its cells."""
+    columns = table_columns(items, sources)
+    count = len(columns) if columns else len(items)
+    index = position - 1 if position > 0 else count + position
+    if not 0 <= index < count:
         return []
+    if columns:
+        score = max(c.score for c, _ in items if any(overlaps(cell, c) for cell in columns[index]))
+        return [point_of(cell, score, bullet=True) for cell in columns[index]]
     citation, bullet = items[index]
     chunk = section_at(sources.chunks().values(), citation.doc, citation.start)
     block = [] if chunk is None else same_block(citation, sources.index.sentences_of([chunk.id]))
@@ -173,6 +179,23 @@ def select_item(
     points = [point_of(citation, bullet=bullet, paragraph=paragraph)]
     points += [point_of(sentence, citation.score, bullet) for sentence in around]
     return sorted(points, key=lambda point: point.start)
+
+
+def table_columns(items: Sequence[tuple[Citation, bool]], sources: Sources) -> list[list[Sentence]]:
+    """The cells (``Sentence.column``) of each table column the items show, columns in the order shown,
+    cells in document order, when every item is a cell and they show two columns or more; else none."""
+    chunks = sources.chunks().values()
+    holders = {chunk.id for c, _ in items if (chunk := section_at(chunks, c.doc, c.start)) is not None}
+    cells = [s for s in sources.index.sentences_of(sorted(holders)) if s.column and s.kind == "list_item"]
+    shown: list[str] = []
+    for citation, _ in items:
+        column = next((cell.column for cell in cells if cell.column and overlaps(cell, citation)), None)
+        if column is None:
+            return []
+        shown += [] if column in shown else [column]
+    if len(shown) < 2:
+        return []
+    return [sorted((c for c in cells if c.column == column), key=lambda c: c.start) for column in shown]
 
 
 def filter_items(items: Sequence[tuple[Citation, bool]], topic: str, sources: Sources) -> list[Point]:

@@ -48,6 +48,7 @@ def sentence_metadata(sentence: Sentence) -> dict[str, Any]:
         "position": sentence.position,
         "kind": sentence.kind,
         "block": sentence.block,
+        "column": sentence.column or "",
     }
 
 

@@ -9,6 +9,8 @@ import yaml
 
 from assistant.records import Turn
 from assistant.text.loaders import load_text
+from assistant.text.normalise import split_blocks
+from assistant.text.tables import column_headings
 from tests.conftest import CORPUS, ROOT
 
 CASES = yaml.safe_load((ROOT / "eval" / "cases" / "questions.yaml").read_text(encoding="utf-8"))
@@ -69,3 +71,37 @@ def test_a_what_two_question_gets_the_two_item_list(real_assistant) -> None:
     bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")]
     assert len(bullets) == 2
     assert "budgets stay with the customer" in bullets[0] and "right to leave" in bullets[1]
+
+
+def table_cells() -> dict[str, str]:
+    """The column heading of every cell of the three-sums table, by the cell's text."""
+    (path,) = CORPUS.glob("000_*.txt")
+    raw = load_text(path)
+    blocks = split_blocks(raw)
+    return {
+        blocks[index].text: heading
+        for index, heading in column_headings(blocks, raw).items()
+        if blocks[index].kind == "list_item"
+    }
+
+
+@pytest.mark.model
+def test_a_question_naming_a_table_column_quotes_only_that_columns_cells(real_assistant) -> None:
+    cells = table_cells()
+    assert len(set(cells.values())) == 3
+    answer = real_assistant.ask("What does 1+1=3 mean?")
+    quoted = [citation.quote for citation in answer.citations if citation.quote in cells]
+    assert quoted and all(cells[quote] == "1+1=3" for quote in quoted)
+
+
+@pytest.mark.model
+def test_the_third_one_after_a_table_is_its_third_column(real_assistant) -> None:
+    cells = table_cells()
+    first = "Which three sums describe collaboration?"
+    answer = real_assistant.ask(first)
+    assert sum(citation.quote in cells for citation in answer.citations) >= 6
+    history = [Turn(real_assistant.standalone_query(first, []), answer)]
+    third = real_assistant.ask("And the third one?", history)
+    assert {citation.quote for citation in third.citations} == {
+        cell for cell, heading in cells.items() if heading == "1+1=3"
+    }
