@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from assistant.text.normalise import Block, collapse_whitespace
 
-HEADING_MAX_CHARS = 30
+COLUMN_HEADING_MAX_CHARS = 30
 """Longest column heading."""
 
 TEXT_KINDS = ("paragraph", "heading")
@@ -76,4 +76,4 @@ def _headings_before(blocks: Sequence[Block], raw: str, position: int) -> list[t
 
 def _short(block: Block) -> bool:
     """Whether a block could be a column heading."""
-    return block.kind in TEXT_KINDS and len(block.text) <= HEADING_MAX_CHARS
+    return block.kind in TEXT_KINDS and len(block.text) <= COLUMN_HEADING_MAX_CHARS
