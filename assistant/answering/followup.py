@@ -189,7 +189,7 @@ def table_columns(items: Sequence[tuple[Citation, bool]], sources: Sources) -> l
     cells = [s for s in sources.index.sentences_of(sorted(holders)) if s.column and s.kind == "list_item"]
     shown: list[str] = []
     for citation, _ in items:
-        column = next((cell.column for cell in cells if cell.column and overlaps(cell, citation)), None)
+        column = next((cell.column for cell in cells if overlaps(cell, citation)), None)
         if column is None:
             return []
         shown += [] if column in shown else [column]

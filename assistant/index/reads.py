@@ -136,6 +136,6 @@ def stored_sentence(sentence_id: str, text: str, meta: dict[str, Any], vector: A
         position=int(meta["position"]),
         kind=str(meta["kind"]),
         block=int(meta["block"]),
-        column=str(meta.get("column") or "") or None,
+        column=meta.get("column") or None,
         vector=np.asarray(vector, dtype=np.float32),
     )

@@ -131,15 +131,15 @@ def train_review(
     sentences, cue_rows = features[: len(texts)], features[len(texts) : len(texts) + len(cues)]
 
     factor_labels = np.array([factor_ids.index(row.factor or NO_FACTOR) for row in data.review])
-    cue_labels = np.array([factor_ids.index(owner) for _, owner in cues])
+    cue_examples = (cue_rows, np.array([factor_ids.index(owner) for _, owner in cues]))
     stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
     stance_features = model_features(None, [row.text for row in data.review], columns)
     say("factor and stance classifiers")
-    factor = _fit(sentences, factor_labels, len(factor_ids), (cue_rows, cue_labels))
+    factor = _fit(sentences, factor_labels, len(factor_ids), cue_examples)
     stance = _fit(stance_features, stance_labels, len(STANCES))
     say("each training file's sentences judged by models trained on the other files")
     sources = np.array([row.source for row in data.review])
-    about = out_of_fold(sentences, factor_labels, len(factor_ids), sources, (cue_rows, cue_labels))
+    about = out_of_fold(sentences, factor_labels, len(factor_ids), sources, cue_examples)
     stances = out_of_fold(stance_features, stance_labels, len(STANCES), sources)
     calibration = _calibration(about[:, :-1], stances, factor_labels, stance_labels)
     say("sum classifier")
@@ -188,16 +188,21 @@ def _figures(
 ) -> dict[str, float]:
     """Accuracies of out-of-fold predictions (rows: probabilities, labels): factor and stance on other
     writers' files, sums over random folds; and how often a risk or unclear sentence was called handled."""
-    (about, factor_labels), (stances, stance_labels), (totals, sum_labels) = factor, stance, sums
+    (stances, stance_labels), (totals, sum_labels) = stance, sums
     called_handled = stances.argmax(axis=1) == HANDLED
     not_handled = np.isin(stance_labels, [RISK, UNCLEAR])
     statements = sum_labels != totals.shape[1] - 1
     return {
-        "factor accuracy": float((about.argmax(axis=1) == factor_labels).mean()),
-        "stance accuracy": float((stances.argmax(axis=1) == stance_labels).mean()),
+        "factor accuracy": _accuracy(*factor),
+        "stance accuracy": _accuracy(*stance),
         "risk or unclear called handled": float(called_handled[not_handled].mean()),
-        "sum accuracy": float((totals[statements].argmax(axis=1) == sum_labels[statements]).mean()),
+        "sum accuracy": _accuracy(totals[statements], sum_labels[statements]),
     }
+
+
+def _accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The share of rows whose most probable class is their label."""
+    return float((probabilities.argmax(axis=1) == labels).mean())
 
 
 def write_review_model(data: TrainingSet, embeddings: Any, path: Path) -> str:
