@@ -18,6 +18,7 @@ from assistant.answering.tuning import (
     LIST_BUDGET,
     LIST_MIN_ITEMS,
     LIST_MIN_SHARE,
+    LIST_PASSAGES,
     REDUNDANT,
     SAME_SECTION_BONUS,
     UNKNOWN_NAME_PENALTY,
@@ -179,17 +180,23 @@ def list_of(candidates: Sequence[Candidate]) -> dict[str, ListKey]:
     return lists
 
 
-def best_list(candidates: Sequence[Candidate], lists: Mapping[str, ListKey]) -> ListKey | None:
-    """The list whose items best answer a list question, if they answer it well enough.
+def best_list(
+    candidates: Sequence[Candidate], lists: Mapping[str, ListKey], best_passages: Collection[str]
+) -> ListKey | None:
+    """The list of one of the best passages (``best_passages``: chunk ids) whose items best answer a
+    list question, if they answer it well enough.
 
     A list scores the mean similarity of its best five candidate items; it wins when that reaches
     ``LIST_MIN_SHARE`` of the best sentence's similarity.
     """
     if not candidates:
         return None
+    near = {
+        lists[c.sentence.id] for c in candidates if c.sentence.id in lists and c.chunk.id in best_passages
+    }
     items: dict[ListKey, list[float]] = {}
     for candidate in candidates:
-        if candidate.sentence.id in lists:
+        if lists.get(candidate.sentence.id) in near:
             items.setdefault(lists[candidate.sentence.id], []).append(candidate.similarity)
     scored = [
         (float(np.mean(sorted(sims, reverse=True)[:5])), key)
@@ -296,7 +303,8 @@ def compose_answer(
 
     candidates = in_named_column(question, candidates)
     lists = list_of(candidates)
-    listed = best_list(candidates, lists) if asks_for_list(question) else None
+    best_passages = {chunk_id for chunk_id, rank in passage_ranks.items() if rank < LIST_PASSAGES}
+    listed = best_list(candidates, lists, best_passages) if asks_for_list(question) else None
     if listed:
         chosen = list_points(candidates, lists, listed, max_items, int(max_chars * LIST_BUDGET))
         leads = int(chosen[0].sentence.kind != "list_item")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answering.compose import asks_for_list, compose_answer, relevance
+from assistant.answering.tuning import LIST_PASSAGES
 from assistant.index.lexical import LexicalIndex
 from assistant.records import Chunk, Sentence
 from assistant.text.phrases import REFUSAL, refusal
@@ -147,8 +148,9 @@ WORK_RAW = (
 QUESTION = "What makes shared services work: governance, leadership, standards, budgets and staff?"
 
 
-def ask_work_list(max_chars: int):
-    """A list straight under its heading (no introduction), and an unrelated paragraph elsewhere."""
+def ask_work_list(max_chars: int, ranks: dict[str, int] | None = None):
+    """A list straight under its heading (no introduction), and an unrelated paragraph elsewhere; the
+    list's passage retrieved first unless ``ranks`` say otherwise."""
     heading = WORK_RAW.index("How to make")
     chunks = {
         "c1": Chunk("c1", "doc.txt", "A Guide", "Ways of working", WORK_RAW[:heading], 0, heading, 0),
@@ -167,7 +169,8 @@ def ask_work_list(max_chars: int):
         ("c1", "Partners meet monthly to review the shared budget and the service plan.", "paragraph", 0)
     ]
     spans += [("c2", point, "list_item", 1 + n) for n, point in enumerate(WORK_POINTS)]
-    return compose(QUESTION, chunks, spans, WORK_RAW, {"c2": 0, "c1": 1}, max_chars=max_chars, max_items=20)
+    ranks = ranks or {"c2": 0, "c1": 1}
+    return compose(QUESTION, chunks, spans, WORK_RAW, ranks, max_chars=max_chars, max_items=20)
 
 
 def test_a_list_under_its_heading_is_not_introduced_by_a_sentence_from_elsewhere() -> None:
@@ -175,6 +178,12 @@ def test_a_list_under_its_heading_is_not_introduced_by_a_sentence_from_elsewhere
     assert composition.text.startswith("- Shared services work with clear governance")
     assert "Partners meet monthly" not in composition.text
     assert len(composition.citations) == len(WORK_POINTS)
+
+
+def test_only_a_list_of_the_best_passages_makes_the_answer() -> None:
+    behind = ask_work_list(max_chars=2000, ranks={"c1": 0, "c2": LIST_PASSAGES})
+    assert "Partners meet monthly" in behind.text
+    assert "Partners meet monthly" not in ask_work_list(max_chars=2000, ranks={"c1": 0, "c2": 1}).text
 
 
 def test_a_list_a_little_longer_than_the_budget_is_quoted_whole() -> None:
