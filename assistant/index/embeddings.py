@@ -296,10 +296,15 @@ class EmbeddingCache:
     def __init__(self, embeddings: Any, one_at_a_time: bool = False) -> None:
         """Wrap ``embeddings`` (anything with ``encode``; ``query_vector`` for one at a time)."""
         self.embeddings = embeddings
+        self.model_name: str = getattr(embeddings, "model_name", "")
         self.one_at_a_time = one_at_a_time and hasattr(embeddings, "query_vector")
         self._vectors: dict[str, np.ndarray] = {}
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def query_vector(self, text: str) -> np.ndarray:
+        """One text's vector, embedded (with the others missing) only if not seen before."""
+        return self.encode([text])[0]
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         """Normalised rows for the texts, embedding only those not seen before."""
         missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
         if missing:

@@ -16,6 +16,8 @@ from assistant.answering.conversation import condense_question
 from assistant.answering.facade import Assistant
 from assistant.answering.ranking import candidate_features
 from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
+from assistant.index.embeddings import EmbeddingCache
+from assistant.index.protocols import Embedder
 from assistant.learning import tuning
 from assistant.learning.data import OutOfScopeQuestion, TrainingQuestion, TrainingSet
 from assistant.learning.ranking import Group, fit_ranker, hits_at
@@ -68,6 +70,8 @@ def train_retrieval(
     assistant.chain()
     material = read_material(assistant.index, data.questions, condense_question)
     found = material.found
+    embeddings = EmbeddingCache(assistant.embeddings)
+    embeddings.encode([example.text for example in found])  # every question once, in one batch
     rows = list(range(len(found)))
     random.Random(tuning.SEED).shuffle(rows)
     folds = [rows[fold :: tuning.FOLDS] for fold in range(tuning.FOLDS)]
@@ -79,18 +83,18 @@ def train_retrieval(
             kept = set(held)
             training = [found[i] for i in rows if i not in kept]
             seen = [text for i, text in enumerate(outside) if i % tuning.FOLDS != fold]
-            fold_adapter = train_adapter(training, material, assistant.embeddings, bar.update, seen)
+            fold_adapter = train_adapter(training, material, embeddings, bar.update, seen)
             held_outside = tuple(q for i, q in enumerate(data.out_of_scope) if i % tuning.FOLDS == fold)
             held_answerable = tuple(found[i].question for i in sorted(held))
             cross_fitted.append(Fold(fold_adapter, held_answerable, held_outside))
-            groups += _signals(assistant, fold_adapter, [found[i] for i in held], material)
+            groups += _signals(assistant, embeddings, fold_adapter, [found[i] for i in held], material)
             for doc in sorted({found[i].doc for i in held}):
                 unseen = without_document(fold_adapter, training, doc)
                 groups += _signals(
-                    assistant, unseen, [found[i] for i in held if found[i].doc == doc], material
+                    assistant, embeddings, unseen, [found[i] for i in held if found[i].doc == doc], material
                 )
         ranker = fit_ranker(groups, bar.update)
-        adapter = train_adapter(found, material, assistant.embeddings, bar.update, outside)
+        adapter = train_adapter(found, material, embeddings, bar.update, outside)
     adapter.save(adapter_path)
     ranker.save(ranker_path)
     return TrainingReport(
@@ -105,10 +109,11 @@ def train_retrieval(
 
 
 def _signals(
-    assistant: Assistant, adapter: QueryAdapter, held: list[Example], material: Material
+    assistant: Assistant, embedder: Embedder, adapter: QueryAdapter, held: list[Example], material: Material
 ) -> list[Group]:
-    """Each held-out question's candidates, their signals under ``adapter``, and which answer it."""
-    embeddings = AdaptedEmbeddings(assistant.embeddings, adapter)
+    """Each held-out question's candidates, their signals under ``adapter`` (questions embedded by
+    ``embedder``), and which answer it."""
+    embeddings = AdaptedEmbeddings(embedder, adapter)
     hubs = material.hubs(adapter)
     position = material.position
     pool = assistant.settings.top_k * 3
