@@ -288,9 +288,10 @@ class SentenceEmbeddings(Embeddings):
 class EmbeddingCache:
     """Wraps an embedding model so that each distinct text is embedded once.
 
-    It has the model's ``encode(list[str]) -> np.ndarray``, so it can stand in for it. Missing texts
-    go in one batch, or one by one through the model's own remembered ``query_vector`` when
-    ``one_at_a_time`` is set (short statements checked across many answers).
+    It has the model's ``encode``, ``query_vector`` and ``model_name``, so it can stand in for it (training
+    embeds each question once this way). Missing texts go in one batch, or one by one through the
+    model's own remembered ``query_vector`` when ``one_at_a_time`` is set (short statements checked
+    across many answers).
     """
 
     def __init__(self, embeddings: Any, one_at_a_time: bool = False) -> None:
