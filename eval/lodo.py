@@ -1,7 +1,8 @@
 """Leave one document out: a council's own documents must not get worse. For each document, the query
 adapter is trained without that document's questions (its text still gives its self-supervised pairs,
-as a council's new document would after ``assistant train``), and its questions are retrieved with the
-learned models and without them (the untuned model, rank fusion)."""
+as a council's new document would after ``assistant train``, and its passages get the votes their other
+signals predict: ``Ranker.score``), and its questions are retrieved with the learned models and without
+them (the untuned model, rank fusion)."""
 
 from __future__ import annotations
 

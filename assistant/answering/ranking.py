@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from assistant.answering.weights import read_weights, write_weights
 from assistant.index.adapter import QueryAdapter
 from assistant.index.lexical import LexicalIndex
 from assistant.index.protocols import Index
+from assistant.records import Chunk
 from assistant.text.terms import content_terms, named_terms
 
 FEATURES = ("dense", "sentence", "lexical", "heading", "names", "neighbours", "votes")
@@ -23,23 +25,59 @@ other passages' training questions usually are (``QueryAdapter.neighbours``); it
 the nearest training questions (``QueryAdapter.votes``)."""
 
 
+VOTES = FEATURES.index("votes")
+
+
 @dataclass(frozen=True)
 class Ranker:
-    """The weights of the signals (in ``FEATURES`` order)."""
+    """The weights of the signals (in ``FEATURES`` order), and the least-squares prediction of a
+    passage's votes from its other signals (their coefficients, then the intercept)."""
 
     weights: tuple[float, ...]
+    imputed_votes: tuple[float, ...] = ()
 
-    def score(self, features: np.ndarray) -> np.ndarray:
+    def score(self, features: np.ndarray, unasked: np.ndarray | None = None) -> np.ndarray:
+        """The candidates' scores; ``unasked`` marks those in documents none of the written training
+        questions is about (``impute_votes``)."""
+        features = impute_votes(features, unasked, self.imputed_votes)
         return features @ np.asarray(self.weights, dtype=np.float32)
 
     def save(self, path: Path) -> None:
-        write_weights(path, FEATURES, weights=list(self.weights))
+        write_weights(path, FEATURES, weights=list(self.weights), imputed_votes=list(self.imputed_votes))
 
     @classmethod
     def load(cls, path: Path | None) -> Ranker | None:
         """The ranker saved at ``path`` (None when there is none, or for other signals)."""
         data = read_weights(path, FEATURES)
-        return None if data is None else cls(tuple(float(w) for w in data["weights"]))
+        if data is None:
+            return None
+        imputed = tuple(float(w) for w in data.get("imputed_votes", ()))
+        return cls(tuple(float(w) for w in data["weights"]), imputed)
+
+
+def impute_votes(
+    features: np.ndarray, unasked: np.ndarray | None, coefficients: Sequence[float]
+) -> np.ndarray:
+    """The candidates' signals, where those ``unasked`` (in a document none of the written training
+    questions is about, such as a council's own) have the votes their other signals predict
+    (``coefficients`` of the least-squares fit, then its intercept) instead of none: no question could
+    vote for them."""
+    if unasked is None or not unasked.any() or not len(coefficients):
+        return features
+    weights = np.asarray(coefficients, dtype=np.float32)
+    imputed = features.copy()
+    others = np.delete(features[unasked], VOTES, axis=1)
+    imputed[unasked, VOTES] = np.clip(others @ weights[:-1] + weights[-1], 0.0, 1.0)
+    return imputed
+
+
+def unasked(ids: list[str], chunks: Mapping[str, Chunk], adapter: QueryAdapter | None) -> np.ndarray:
+    """Per candidate passage: whether its document has no passage any written training question of the
+    adapter is answered by."""
+    if adapter is None:
+        return np.zeros(len(ids), dtype=bool)
+    asked = {chunks[chunk_id].doc for chunk_id in adapter.answered if chunk_id in chunks}
+    return np.array([chunks[chunk_id].doc not in asked for chunk_id in ids], dtype=bool)
 
 
 def candidate_features(

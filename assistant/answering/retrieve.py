@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.answering.ranking import Ranker, candidate_features
+from assistant.answering.ranking import Ranker, candidate_features, unasked
 from assistant.answering.tuning import NEAR_DUPLICATE, RRF_K, SAME_DOCUMENT_DECAY
 from assistant.index.protocols import Embedder, Index
 from assistant.text.terms import content_terms
@@ -134,7 +134,7 @@ class GuidanceRetriever(BaseRetriever):
         ids, features, similarity = candidate_features(
             query, vector, self.index, self.lexical, self.hubs, adapter, pool
         )
-        scores = ranker.score(features).tolist() if ids else []
+        scores = ranker.score(features, unasked(ids, self.lexical.chunks, adapter)).tolist() if ids else []
         return sorted(zip(ids, scores, strict=True), key=lambda item: -item[1]), similarity
 
     def _fused(self, query: str, pool: int) -> tuple[Scored, dict[str, float]]:

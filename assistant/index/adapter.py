@@ -76,6 +76,11 @@ class QueryAdapter:
         nearest = self._nearest_answered(np.asarray(vector, dtype=np.float32)[None, :])[0]
         return dict(zip(ids, (nearest - self._usual_nearness).tolist(), strict=True))
 
+    @cached_property
+    def answered(self) -> frozenset[str]:
+        """The ids of the passages some written training question is answered by."""
+        return frozenset(chunk_id for ids in self.answers for chunk_id in ids)
+
     def votes(self, vector: np.ndarray) -> dict[str, float]:
         """Per passage, its share of the votes of the ``VOTE_NEIGHBOURS`` written training questions
         nearest an adapted question: each votes for the passages that answer it with the weight

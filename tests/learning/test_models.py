@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.ranking import FEATURES
+from assistant.answering.ranking import FEATURES, VOTES, Ranker, unasked
 from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter, normalise, with_adapter
 from assistant.learning.ranking import fit_ranker, hits_at
 from assistant.learning.retriever import fit_adapter
 from assistant.learning.scope import best_threshold, train_scope
+from assistant.records import Chunk
 from tests.conftest import FakeEmbeddings
 
 
@@ -130,6 +131,38 @@ def test_the_ranker_learns_which_signal_finds_the_answer() -> None:
     assert int(np.argmax(np.abs(ranker.weights))) == 2
     assert hits_at(groups, ranker, 1) > 0.9
     assert ranker == fit_ranker(groups)
+
+
+def test_a_passage_no_question_can_vote_for_gets_the_votes_its_other_signals_predict(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    neighbours = FEATURES.index("neighbours")
+    groups = []
+    for _ in range(40):
+        features = rng.normal(size=(10, len(FEATURES))).astype(np.float32)
+        features[:, VOTES] = 0.5 * features[:, neighbours] + 0.2
+        groups.append((features, features[:, VOTES] == features[:, VOTES].max()))
+    fitted = fit_ranker(groups).imputed_votes
+    others = [name for name in FEATURES if name != "votes"]
+    assert abs(fitted[others.index("neighbours")] - 0.5) < 1e-3 and abs(fitted[-1] - 0.2) < 1e-3
+    ranker = Ranker(tuple(float(name == "votes") for name in FEATURES), fitted)
+    candidates = np.zeros((2, len(FEATURES)), dtype=np.float32)
+    candidates[0, [neighbours, VOTES]] = 0.2, 0.3  # asked about: its votes are real
+    candidates[1, neighbours] = 0.8  # in a document no question is about: no votes, though near
+    assert ranker.score(candidates)[1] == 0.0, "without the mark it has no votes"
+    scores = ranker.score(candidates, np.array([False, True]))
+    assert scores[0] == np.float32(0.3) and abs(scores[1] - 0.6) < 1e-3
+    ranker.save(tmp_path / "ranker.json")
+    assert Ranker.load(tmp_path / "ranker.json") == Ranker(ranker.weights, tuple(round(c, 6) for c in fitted))
+
+
+def test_the_passages_unasked_are_those_of_documents_no_written_question_is_about() -> None:
+    chunks = {
+        name: Chunk(name, f"{name[0]}.txt", "Guide", None, "text", 0, 4)
+        for name in ("a1", "a2", "b1")
+    }
+    adapter = identity_adapter(np.zeros((1, 4), np.float32), answers=(("a1",),))
+    assert unasked(["a2", "b1", "a1"], chunks, adapter).tolist() == [False, True, False]
+    assert not unasked(["b1"], chunks, None).any()
 
 
 def test_the_refusal_threshold_separates_the_two_kinds_and_the_scope_model_learns_it() -> None:
