@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from assistant.answering.retrieve import RRF_K, diversify, fuse_rankings
+from assistant.answering.ranking import FEATURES, Ranker
+from assistant.answering.retrieve import RRF_K, GuidanceRetriever, diversify, fuse_rankings
+from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
 from assistant.service import open_assistant
 from assistant.settings import Settings
 
@@ -36,3 +39,36 @@ def test_retriever_finds_the_section_in_every_mode(settings: Settings, fake_embe
     assert documents and len(documents) <= settings.top_k
     assert any(document.metadata["section"] == "How to sustain shared services" for document in documents[:3])
     assert [document.metadata["rank"] for document in documents] == list(range(len(documents)))
+
+
+def test_the_ranker_imputes_votes_for_passages_of_documents_no_written_question_is_about(
+    settings: Settings, fake_embeddings
+) -> None:
+    assistant = open_assistant(settings, embeddings=fake_embeddings, mode="hybrid")
+    assistant.chain()
+    question = "how to sustain shared services: defined standards and measuring success"
+    chunks = assistant.lexical.chunks
+    asked = next(iter(chunks.values()))
+    dim = fake_embeddings.dimensions
+    adapter = QueryAdapter(
+        "fake",
+        np.zeros((dim, 1), np.float32),
+        np.zeros((1, dim), np.float32),
+        fake_embeddings.encode([question]),
+        3,
+        0.5,
+        answers=((asked.id,),),
+    )
+    votes_only = tuple(float(name == "votes") for name in FEATURES)
+    imputed = (0.0,) * (len(FEATURES) - 1) + (0.5,)  # every unasked passage: half the votes
+    retriever = GuidanceRetriever(
+        index=assistant.index,
+        lexical=assistant.lexical,
+        embeddings=AdaptedEmbeddings(fake_embeddings, adapter),
+        ranker=Ranker(votes_only, imputed),
+    )
+    scores = {d.metadata["id"]: d.metadata["score"] for d in retriever.invoke(question, k=len(chunks))}
+    others = {chunk_id: score for chunk_id, score in scores.items() if chunks[chunk_id].doc != asked.doc}
+    assert others and all(score == pytest.approx(0.5) for score in others.values())
+    same = {chunk_id: score for chunk_id, score in scores.items() if chunks[chunk_id].doc == asked.doc}
+    assert all(score == 0.0 for chunk_id, score in same.items() if chunk_id != asked.id), "its real votes"
