@@ -72,8 +72,8 @@ def impute_votes(
 
 
 def unasked(ids: list[str], chunks: Mapping[str, Chunk], adapter: QueryAdapter | None) -> np.ndarray:
-    """Per candidate passage: whether its document has no passage any written training question of the
-    adapter is answered by."""
+    """Per candidate passage: whether none of its document's passages answers a written training question
+    of the adapter."""
     if adapter is None:
         return np.zeros(len(ids), dtype=bool)
     asked = {chunks[chunk_id].doc for chunk_id in adapter.answered if chunk_id in chunks}

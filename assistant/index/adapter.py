@@ -78,7 +78,7 @@ class QueryAdapter:
 
     @cached_property
     def answered(self) -> frozenset[str]:
-        """The ids of the passages some written training question is answered by."""
+        """The ids of the passages that answer some written training question."""
         return frozenset(chunk_id for ids in self.answers for chunk_id in ids)
 
     def votes(self, vector: np.ndarray) -> dict[str, float]:
