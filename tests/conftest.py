@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.index.adapter import QueryAdapter
 from assistant.settings import Settings
 from assistant.text.terms import content_terms
 
@@ -50,6 +51,14 @@ class FakeEmbeddings:
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text).tolist()
+
+
+def identity_adapter(pool: np.ndarray, **fields: Any) -> QueryAdapter:
+    """An adapter that leaves questions as they are (``U·V`` = 0), with ``pool`` as its training questions."""
+    dim = pool.shape[1]
+    return QueryAdapter(
+        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), pool, 3, 0.5, **fields
+    )
 
 
 _real_connect = socket.socket.connect

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from assistant.answering.ranking import FEATURES, Ranker
 from assistant.answering.retrieve import RRF_K, GuidanceRetriever, diversify, fuse_rankings
-from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter
+from assistant.index.adapter import AdaptedEmbeddings
 from assistant.service import open_assistant
 from assistant.settings import Settings
+from tests.conftest import identity_adapter
 
 
 def test_reciprocal_rank_fusion_adds_reciprocal_ranks() -> None:
@@ -49,16 +49,7 @@ def test_the_ranker_imputes_votes_for_passages_of_documents_no_written_question_
     question = "how to sustain shared services: defined standards and measuring success"
     chunks = assistant.lexical.chunks
     asked = next(iter(chunks.values()))
-    dim = fake_embeddings.dimensions
-    adapter = QueryAdapter(
-        "fake",
-        np.zeros((dim, 1), np.float32),
-        np.zeros((1, dim), np.float32),
-        fake_embeddings.encode([question]),
-        3,
-        0.5,
-        answers=((asked.id,),),
-    )
+    adapter = identity_adapter(fake_embeddings.encode([question]), answers=((asked.id,),))
     votes_only = tuple(float(name == "votes") for name in FEATURES)
     imputed = (0.0,) * (len(FEATURES) - 1) + (0.5,)  # every unasked passage: half the votes
     retriever = GuidanceRetriever(

@@ -4,7 +4,6 @@ for the embedding model they were trained for."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -14,7 +13,7 @@ from assistant.learning.ranking import fit_ranker, hits_at
 from assistant.learning.retriever import fit_adapter
 from assistant.learning.scope import best_threshold, train_scope
 from assistant.records import Chunk
-from tests.conftest import FakeEmbeddings
+from tests.conftest import FakeEmbeddings, identity_adapter
 
 
 def _rotated_questions(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[frozenset[int]]]:
@@ -31,14 +30,6 @@ def _rotated_questions(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[froz
 def _top1(questions: np.ndarray, passages: np.ndarray, targets: list[frozenset[int]]) -> float:
     best = np.argmax(questions @ passages.T, axis=1)
     return float(np.mean([best[i] in targets[i] for i in range(len(targets))]))
-
-
-def identity_adapter(pool: np.ndarray, **fields: Any) -> QueryAdapter:
-    """An adapter that leaves questions as they are (``U·V`` = 0), with ``pool`` as its training questions."""
-    dim = pool.shape[1]
-    return QueryAdapter(
-        "fake", np.zeros((dim, 1), np.float32), np.zeros((1, dim), np.float32), pool, 3, 0.5, **fields
-    )
 
 
 def test_the_adapter_learns_to_map_questions_to_their_passages_and_is_reproducible() -> None:
