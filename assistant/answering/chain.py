@@ -75,7 +75,7 @@ def build_answer_chain(
             retrieval_signals=(
                 # the best dense cosine, also when the passages were ranked by words alone ("lexical")
                 max([inputs["nearest"], *(p.metadata["similarity"] for p in inputs["passages"])]),
-                margin(retriever.embeddings, inputs["query"]),
+                *neighbour_signals(retriever.embeddings, inputs["query"]),
             ),
         )
         done = time.perf_counter()
@@ -110,8 +110,9 @@ def passage_of(document: Document) -> Passage:
     )
 
 
-def margin(embeddings: Embedder, query: str) -> float:
-    """The learned adapter's neighbour margin of a query (0 without an adapter)."""
+def neighbour_signals(embeddings: Embedder, query: str) -> tuple[float, float]:
+    """The learned adapter's neighbour margin of a query and its scope log-odds (0 without an adapter)."""
     if not isinstance(embeddings, AdaptedEmbeddings):
-        return 0.0
-    return embeddings.adapter.margin(embeddings.query_vector(query))
+        return 0.0, 0.0
+    vector = embeddings.query_vector(query)
+    return embeddings.adapter.margin(vector), embeddings.adapter.in_scope(vector)

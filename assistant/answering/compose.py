@@ -269,7 +269,7 @@ def compose_answer(
     topics: Sequence[str] = (),
     max_items: int = 10,
     scope: ScopeModel | None = None,
-    retrieval_signals: tuple[float, float] = (0.0, 0.0),
+    retrieval_signals: tuple[float, float, float] = (0.0, 0.0, 0.0),
     known_names: Collection[str] = frozenset(),
 ) -> Composition:
     """Compose a grounded answer from candidate sentences, or refuse.
@@ -288,8 +288,8 @@ def compose_answer(
         topics: What the guidance covers, for the refusal hint.
         max_items: Most bullets when the answer is a list from the guidance.
         scope: The learned judge of relevance; without it, ``relevance``.
-        retrieval_signals: The best retrieved passage's cosine to the query, and its neighbour margin
-            (``QueryAdapter.margin``).
+        retrieval_signals: The best retrieved passage's cosine to the query, its neighbour margin
+            (``QueryAdapter.margin``) and scope log-odds (``QueryAdapter.in_scope``).
         known_names: Words of the documents' titles, publishers and authors (names it mentions).
     """
     candidates = score_sentences(query, query_vector, sentences, chunks, lexical)

@@ -10,10 +10,18 @@ from pathlib import Path
 
 from assistant.answering.weights import read_weights, write_weights
 
-SCOPE_SIGNALS = ("best_sentence", "unknown_share", "names_unknown", "top_passage", "neighbour_margin")
+SCOPE_SIGNALS = (
+    "best_sentence",
+    "unknown_share",
+    "names_unknown",
+    "top_passage",
+    "neighbour_margin",
+    "in_scope",
+)
 """The best cosine of a candidate sentence; the IDF-weighted share of the question's words no passage
 uses; whether it names things the guidance never mentions; the best passage's cosine; how much nearer
-the question is to an answerable training question than to an out-of-scope one."""
+the question is to an answerable training question than to an out-of-scope one; the adapter's
+learned log-odds that it is answerable (``QueryAdapter.in_scope``)."""
 
 
 @dataclass(frozen=True)

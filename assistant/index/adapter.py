@@ -43,6 +43,9 @@ class QueryAdapter:
     """The adapted self-supervised questions: every passage's own sentences and heading."""
     own_ids: tuple[str, ...] = ()
     """Per row of ``own``, the id of its passage."""
+    scope: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    """Weights and bias (last) of a logistic regression of the adapted training questions: answerable
+    (1) against out-of-scope (0); empty when it was not fitted."""
 
     def adapt(self, vectors: np.ndarray) -> np.ndarray:
         """Adapted, normalised question vectors (one row or a matrix)."""
@@ -64,6 +67,13 @@ class QueryAdapter:
         if len(self.pool) == 0 or len(self.outside) == 0:
             return 0.0
         return _nearest(self.pool, vector) - _nearest(self.outside, vector)
+
+    def in_scope(self, vector: np.ndarray) -> float:
+        """The log-odds that an adapted question is answerable, by the learned ``scope`` direction (0
+        without one)."""
+        if not len(self.scope):
+            return 0.0
+        return float(np.asarray(vector, dtype=np.float32) @ self.scope[:-1] + self.scope[-1])
 
     def neighbours(self, vector: np.ndarray) -> dict[str, float]:
         """Per passage, how much nearer an adapted question is to the nearest training question that
@@ -149,6 +159,7 @@ class QueryAdapter:
             answers=np.array(["\n".join(ids) for ids in self.answers]),
             own=self.own.astype(np.float16),
             own_ids=np.array(self.own_ids),
+            scope=self.scope.astype(np.float32),
         )
 
     @classmethod
@@ -172,6 +183,7 @@ class QueryAdapter:
                 else (),
                 own=data["own"].astype(np.float32) if "own" in data else np.zeros((0, 0), np.float32),
                 own_ids=tuple(str(chunk_id) for chunk_id in data["own_ids"]) if "own_ids" in data else (),
+                scope=data["scope"].astype(np.float32) if "scope" in data else np.zeros(0, np.float32),
             )
 
 

@@ -18,6 +18,7 @@ from assistant.index.adapter import QueryAdapter
 from assistant.index.protocols import Embedder, Index
 from assistant.learning import tuning
 from assistant.learning.data import TrainingQuestion
+from assistant.learning.scope import logistic_weights
 from assistant.records import Chunk, Sentence
 
 
@@ -143,7 +144,7 @@ def train_adapter(
     """The adapter from written questions (``found``) plus the material's self-supervised pairs, with its
     pools: the adapted training questions with the passages that answer them (for hubness, the neighbour
     signal and the neighbour margin) and the adapted ``outside`` ones (out-of-scope questions, for the
-    margin)."""
+    margin); and its scope direction, a logistic regression of the two."""
     pairs = material.pairs
     question_vectors = embedder.encode([example.text for example in found])
     pair_vectors = embedder.encode([text for _, text in pairs])
@@ -154,14 +155,26 @@ def train_adapter(
         adapter.adapt(embedder.encode(list(outside))) if outside else np.zeros((0, vectors.shape[1]))
     )
     chunks = material.chunks
+    pool = adapter.adapt(question_vectors)
     return replace(
         adapter,
-        pool=adapter.adapt(question_vectors),
+        pool=pool,
         outside=outside_vectors.astype(np.float32),
+        scope=scope_direction(pool, outside_vectors),
         answers=tuple(tuple(chunks[index].id for index in sorted(example.passages)) for example in found),
         own=adapter.adapt(pair_vectors),
         own_ids=tuple(chunks[index].id for index, _ in pairs),
     )
+
+
+def scope_direction(answerable: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """Weights and bias of a logistic regression of answerable (1) against out-of-scope (0) question
+    vectors; empty without both."""
+    if not len(answerable) or not len(outside):
+        return np.zeros(0, dtype=np.float32)
+    labels = np.r_[np.ones(len(answerable)), np.zeros(len(outside))]
+    vectors = np.vstack([answerable, outside]).astype(np.float64)
+    return logistic_weights(vectors, labels, tuning.SCOPE_DIRECTION_DECAY).astype(np.float32)
 
 
 def without_document(adapter: QueryAdapter, found: Sequence[Example], doc: str) -> QueryAdapter:

@@ -12,11 +12,12 @@ from assistant.answering.scope import SCOPE_SIGNALS, ScopeModel
 from assistant.learning import tuning
 
 
-def fit_logistic(signals: np.ndarray, labels: np.ndarray) -> ScopeModel:
-    """L2-regularised logistic regression by Newton's method (a handful of weights: a few steps)."""
+def logistic_weights(signals: np.ndarray, labels: np.ndarray, decay: float) -> np.ndarray:
+    """L2-regularised logistic regression by Newton's method (a few hundred weights at most: a few
+    steps): the weights, then the bias (not penalised)."""
     x = np.hstack([signals, np.ones((len(signals), 1))])
     w = np.zeros(x.shape[1])
-    ridge = tuning.SCOPE_DECAY * np.eye(x.shape[1])
+    ridge = decay * np.eye(x.shape[1])
     ridge[-1, -1] = 0.0
     for _ in range(50):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
@@ -26,6 +27,12 @@ def fit_logistic(signals: np.ndarray, labels: np.ndarray) -> ScopeModel:
         w -= step
         if np.abs(step).max() < 1e-8:
             break
+    return w
+
+
+def fit_logistic(signals: np.ndarray, labels: np.ndarray) -> ScopeModel:
+    """The scope model's weights and bias on these signals (no threshold yet)."""
+    w = logistic_weights(signals, labels, tuning.SCOPE_DECAY)
     return ScopeModel(tuple(float(v) for v in w[:-1]), float(w[-1]))
 
 

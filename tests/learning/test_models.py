@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from assistant.answering.chain import neighbour_signals
 from assistant.answering.ranking import FEATURES, VOTES, Ranker, unasked
 from assistant.index.adapter import AdaptedEmbeddings, QueryAdapter, normalise, with_adapter
 from assistant.learning.ranking import fit_ranker, hits_at
-from assistant.learning.retriever import fit_adapter
+from assistant.learning.retriever import fit_adapter, scope_direction
 from assistant.learning.scope import best_threshold, train_scope
 from assistant.records import Chunk
 from tests.conftest import FakeEmbeddings, identity_adapter
@@ -96,6 +98,33 @@ def test_one_near_miss_beside_a_question_does_not_outweigh_the_answerable_ones_a
     assert adapter.margin(normalise(np.array([0, 0, 1, 0.1], np.float32))) < 0
 
 
+def test_the_scope_direction_learns_which_side_of_the_corpus_a_question_is_on(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    answerable = normalise(np.array([1, 0.2, 0, 0], np.float32) + 0.3 * rng.normal(size=(40, 4)))
+    outside = normalise(np.array([0, 0.2, 1, 0], np.float32) + 0.3 * rng.normal(size=(12, 4)))
+    adapter = identity_adapter(answerable.astype(np.float32), scope=scope_direction(answerable, outside))
+    assert adapter.in_scope(normalise(np.array([1, 0.1, 0.1, 0], np.float32))) > 1
+    assert adapter.in_scope(normalise(np.array([0.1, 0.1, 1, 0], np.float32))) < -1
+    adapter.save(tmp_path / "adapter.npz")
+    loaded = QueryAdapter.load(tmp_path / "adapter.npz")
+    assert loaded is not None and np.allclose(loaded.scope, adapter.scope)
+    assert identity_adapter(answerable.astype(np.float32)).in_scope(answerable[0]) == 0.0, "none fitted"
+    assert len(scope_direction(answerable, np.zeros((0, 4)))) == 0, "no out-of-scope questions: none"
+
+
+def test_the_answer_chain_reads_the_margin_and_scope_of_the_adapted_question() -> None:
+    fake = FakeEmbeddings()
+    questions = fake.encode(["shared pace of the partners", "joint staff consultation"])
+    outside = fake.encode(["council tax band figures", "pension fund returns"])
+    adapter = identity_adapter(questions, outside=outside, scope=scope_direction(questions, outside))
+    query = "partners staff pace"
+    vector = fake.query_vector(query)
+    expected = (adapter.margin(vector), adapter.in_scope(vector))
+    assert expected[1] != 0.0
+    assert neighbour_signals(AdaptedEmbeddings(fake, adapter), query) == pytest.approx(expected)
+    assert neighbour_signals(fake, query) == (0.0, 0.0), "no adapter: no signal"
+
+
 def test_an_adapter_is_used_only_with_the_model_it_was_trained_for(tmp_path: Path) -> None:
     dim = FakeEmbeddings().dimensions
     adapter = QueryAdapter(
@@ -158,8 +187,8 @@ def test_the_passages_unasked_are_those_of_documents_no_written_question_is_abou
 
 def test_the_refusal_threshold_separates_the_two_kinds_and_the_scope_model_learns_it() -> None:
     assert best_threshold([0.6, 0.7, 0.8], [0.1, 0.2, 0.3]) == 0.45
-    answerable = [(0.6 + 0.01 * i, 0.0, 0.0, 0.5, 0.1) for i in range(30)]
-    out_of_scope = [(0.2 + 0.01 * i, 0.5, 1.0, 0.2, -0.1) for i in range(30)]
+    answerable = [(0.6 + 0.01 * i, 0.0, 0.0, 0.5, 0.1, 1.0) for i in range(30)]
+    out_of_scope = [(0.2 + 0.01 * i, 0.5, 1.0, 0.2, -0.1, -1.0) for i in range(30)]
     model, summary = train_scope(answerable, out_of_scope)
     assert model.probability(answerable[0]) >= model.threshold > model.probability(out_of_scope[-1])
     assert "100.0% of answerable" in summary
