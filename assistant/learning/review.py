@@ -17,7 +17,7 @@ from scipy import sparse
 from scipy.optimize import minimize
 
 from assistant.learning.data import TrainingSet
-from assistant.learning.tuning import FOLDS, MIN_WORD_COUNT, REVIEW_DECAY, SEED
+from assistant.learning.tuning import FOLDS, MIN_WORD_COUNT, REVIEW_DECAY, REVIEW_TOLERANCE, SEED
 from assistant.review.catalogue import Catalogue, load_catalogue
 from assistant.review.model import (
     HANDLED,
@@ -27,39 +27,52 @@ from assistant.review.model import (
     STANCES,
     UNCLEAR,
     ReviewModel,
+    joint_labels,
     load_review_model,
     log_odds,
     model_features,
     sentence_scores,
     sentence_text,
+    softmax,
     softmax_probabilities,
     word_columns,
     word_features,
 )
+from assistant.review.tuning import DECISION_PROBABILITY
 
 
-def fit_softmax(features: np.ndarray, labels: np.ndarray, classes: int, l2: float) -> np.ndarray:
+def fit_softmax(
+    features: np.ndarray, labels: np.ndarray, classes: int, l2: float, start: np.ndarray | None = None
+) -> np.ndarray:
     """Weights (one row per feature, then the intercepts) of a multinomial logistic regression with an
-    L2 penalty ``l2`` on the feature weights, fitted by L-BFGS from zero (deterministic).
+    L2 penalty ``l2`` on the feature weights, fitted by L-BFGS from ``start`` or zero (deterministic).
+    The loss is strictly convex: from any start it reaches the same optimum, from a near one sooner.
 
-    The word features are mostly zeros, so the rows are held as a sparse matrix: the same sums, a
-    tenth of the work."""
+    The embedding columns are dense and the word columns mostly zeros: the two are multiplied apart,
+    the words as a sparse matrix (the same sums, a fraction of the work)."""
     rows, width = features.shape
     targets = np.eye(classes)[labels]
-    matrix = sparse.csr_matrix(features, dtype=np.float64)
+    dense = (features != 0).mean(axis=0) >= 0.5 if rows else np.zeros(width, dtype=bool)
+    full = np.asarray(features[:, dense], dtype=np.float64)
+    words = sparse.csr_matrix(features[:, ~dense], dtype=np.float64)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights = theta.reshape(width + 1, classes)
-        probabilities = softmax_probabilities(weights, matrix)
+        probabilities = softmax(full @ weights[:-1][dense] + words @ weights[:-1][~dense] + weights[-1])
         value = (
             -np.log(probabilities[np.arange(rows), labels] + 1e-12).mean() + l2 * (weights[:-1] ** 2).sum()
         )
         error = (probabilities - targets) / rows
-        gradient = np.vstack([np.asarray(matrix.T @ error) + 2 * l2 * weights[:-1], error.sum(axis=0)])
+        gradient = np.empty_like(weights)
+        gradient[:-1][dense] = full.T @ error
+        gradient[:-1][~dense] = np.asarray(words.T @ error)
+        gradient[:-1] += 2 * l2 * weights[:-1]
+        gradient[-1] = error.sum(axis=0)
         return float(value), gradient.ravel()
 
-    start = np.zeros((width + 1) * classes)
-    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    initial = np.zeros((width + 1) * classes) if start is None else start.astype(np.float64).ravel()
+    options = {"maxiter": 500, "ftol": REVIEW_TOLERANCE}
+    result = minimize(loss, initial, jac=True, method="L-BFGS-B", options=options)
     return result.x.reshape(width + 1, classes).astype(np.float32)
 
 
@@ -69,13 +82,15 @@ def out_of_fold(
     classes: int,
     folds: np.ndarray,
     always: tuple[np.ndarray, np.ndarray] | None = None,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
     """Class probabilities of every row from a model fitted without its fold (``folds``: one fold label
-    per row); ``always`` (features, labels) are extra rows in every fold's training, never predicted."""
+    per row); ``always`` (features, labels) are extra rows in every fold's training, never predicted.
+    Each fit starts from ``start`` (the weights fitted on every row: near each fold's optimum)."""
     predicted = np.zeros((len(labels), classes))
     for fold in np.unique(folds):
         train = folds != fold
-        weights = _fit(features[train], labels[train], classes, always)
+        weights = _fit(features[train], labels[train], classes, always, start)
         predicted[~train] = softmax_probabilities(weights, features[~train])
     return predicted
 
@@ -85,12 +100,26 @@ def _fit(
     labels: np.ndarray,
     classes: int,
     always: tuple[np.ndarray, np.ndarray] | None = None,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Weights fitted on every row and on the ``always`` rows (features, labels)."""
+    """Weights fitted on every row and on the ``always`` rows (features, labels), from ``start``."""
     extra_features, extra_labels = always or (features[:0], labels[:0])
     return fit_softmax(
-        np.vstack([features, extra_features]), np.concatenate([labels, extra_labels]), classes, REVIEW_DECAY
+        np.vstack([features, extra_features]),
+        np.concatenate([labels, extra_labels]),
+        classes,
+        REVIEW_DECAY,
+        start,
     )
+
+
+def writer_folds(sources: list[str]) -> np.ndarray:
+    """Per sentence, its fold: the training files (writers) dealt in a seeded order into ``FOLDS`` folds,
+    so that no file is judged by a model trained on any of its own sentences."""
+    files = sorted(set(sources))
+    order = np.random.default_rng(SEED).permutation(len(files))
+    fold_of = {files[index]: position % FOLDS for position, index in enumerate(order)}
+    return np.array([fold_of[source] for source in sources])
 
 
 @dataclass(frozen=True)
@@ -110,20 +139,22 @@ def train_review(
     embeddings: Any,
     progress: Callable[[str], None] | None = None,
 ) -> ReviewTraining:
-    """Train the factor, stance and sum classifiers on the labelled sentences (and the catalogue's cue
-    phrases, as extra examples of their factor). Each training file (one writer) is also judged by
-    models trained on the other files: that calibrates the scores and gives the report's figures."""
+    """Train the factor, stance, joint and sum classifiers on the labelled sentences (and the catalogue's
+    cue phrases, as extra examples of their factor and polarity). Each training file (one writer) is
+    also judged by models trained without its fold of files (``writer_folds``): that calibrates the
+    scores and gives the report's figures."""
     say = progress or (lambda _message: None)
     factor_ids = (*(factor.id for factor in catalogue.factors), NO_FACTOR)
     sum_labels = (*(total.label for total in catalogue.sums), OTHER_SUM)
     texts = [sentence_text(row.text, row.heading) for row in data.review]
     cues = [
-        (cue, factor.id)
+        (cue, factor.id, polarity)
         for factor in catalogue.factors
-        for cue in (*factor.risk_cues, *factor.addressed_cues)
+        for polarity, phrases in enumerate((factor.risk_cues, factor.addressed_cues))
+        for cue in phrases
     ]
     statements = [statement.text for statement in data.sums]
-    every = texts + [cue for cue, _ in cues] + statements
+    every = texts + [cue for cue, _, _ in cues] + statements
     vocabulary = _vocabulary(every)
     columns = word_columns(vocabulary)
     say("embedding the labelled sentences")
@@ -131,37 +162,56 @@ def train_review(
     sentences, cue_rows = features[: len(texts)], features[len(texts) : len(texts) + len(cues)]
 
     factor_labels = np.array([factor_ids.index(row.factor or NO_FACTOR) for row in data.review])
-    cue_examples = (cue_rows, np.array([factor_ids.index(owner) for _, owner in cues]))
+    cue_factors = np.array([factor_ids.index(owner) for _, owner, _ in cues])
+    cue_examples = (cue_rows, cue_factors)
     stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
     stance_features = model_features(None, [row.text for row in data.review], columns)
-    say("factor and stance classifiers")
-    factor = _fit(sentences, factor_labels, len(factor_ids), cue_examples)
-    stance = _fit(stance_features, stance_labels, len(STANCES))
-    say("each training file's sentences judged by models trained on the other files")
-    sources = np.array([row.source for row in data.review])
-    about = out_of_fold(sentences, factor_labels, len(factor_ids), sources, cue_examples)
-    stances = out_of_fold(stance_features, stance_labels, len(STANCES), sources)
-    calibration = _calibration(about[:, :-1], stances, factor_labels, stance_labels)
+    joint = joint_labels(factor_labels, stance_labels, len(factor_ids) - 1)
+    joint_cues = (cue_rows, 2 * cue_factors + np.array([polarity for _, _, polarity in cues]))
+    say("factor, stance and joint classifiers")
+    weights = (
+        _fit(sentences, factor_labels, len(factor_ids), cue_examples),
+        _fit(stance_features, stance_labels, len(STANCES)),
+        _fit(sentences, joint, 2 * len(factor_ids) - 1, joint_cues),
+    )
+    say("each training file's sentences judged by models trained without its writer")
+    writers = writer_folds([row.source for row in data.review])
+    about = out_of_fold(sentences, factor_labels, len(factor_ids), writers, cue_examples, weights[0])
+    stances = out_of_fold(stance_features, stance_labels, len(STANCES), writers, None, weights[1])
+    joints = out_of_fold(sentences, joint, 2 * len(factor_ids) - 1, writers, joint_cues, weights[2])
+    calibration = _calibration(about[:, :-1], stances, joints[:, :-1], factor_labels, stance_labels)
     say("sum classifier")
     rows = np.vstack([features[len(texts) + len(cues) :], sentences])
     labels = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))
     folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
     sums = out_of_fold(rows, labels, len(sum_labels), folds)
     model = ReviewModel(
-        factor_ids, sum_labels, vocabulary, factor, stance, _fit(rows, labels, len(sum_labels)), calibration
+        factor_ids,
+        sum_labels,
+        vocabulary,
+        weights[0],
+        weights[1],
+        _fit(rows, labels, len(sum_labels)),
+        weights[2],
+        calibration,
     )
-    figures = _figures((about, factor_labels), (stances, stance_labels), (sums, labels))
+    scores = model.calibrated_scores(about[:, :-1], stances, joints[:, :-1])
+    figures = _figures((about, factor_labels), (stances, stance_labels), (sums, labels), scores)
     return ReviewTraining(model, figures)
 
 
 def _calibration(
-    about: np.ndarray, stances: np.ndarray, factor_labels: np.ndarray, stance_labels: np.ndarray
+    about: np.ndarray,
+    stances: np.ndarray,
+    joint: np.ndarray,
+    factor_labels: np.ndarray,
+    stance_labels: np.ndarray,
 ) -> np.ndarray:
-    """Platt scaling (``ReviewModel.calibrated_scores``) of the sentence scores P(factor) x P(risk or
-    unclear) and P(factor) x P(handled), fitted on other writers' sentences: ``about`` (factor columns)
-    and ``stances`` are each training file's sentences as judged by models trained on the other files.
-    Row 0: risk; row 1: handled."""
-    score = sentence_scores(about, stances)
+    """Platt scaling (``ReviewModel.calibrated_scores``) of the sentence scores (``sentence_scores``),
+    fitted on other writers' sentences: ``about`` (factor columns), ``stances`` and ``joint`` (its
+    factors' columns) are each training file's sentences as judged by models trained on the other
+    files. Row 0: risk; row 1: handled."""
+    score = sentence_scores(about, stances, joint)
     shown = np.eye(about.shape[1] + 1)[factor_labels][:, :-1]
     risky = np.isin(stance_labels, [RISK, UNCLEAR])[:, None]
     handled = (stance_labels == HANDLED)[:, None]
@@ -185,17 +235,25 @@ def _figures(
     factor: tuple[np.ndarray, np.ndarray],
     stance: tuple[np.ndarray, np.ndarray],
     sums: tuple[np.ndarray, np.ndarray],
+    scores: np.ndarray,
 ) -> dict[str, float]:
     """Accuracies of out-of-fold predictions (rows: probabilities, labels): factor and stance on other
-    writers' files, sums over random folds; and how often a risk or unclear sentence was called handled."""
-    (stances, stance_labels), (totals, sum_labels) = stance, sums
-    called_handled = stances.argmax(axis=1) == HANDLED
-    not_handled = np.isin(stance_labels, [RISK, UNCLEAR])
+    writers' files, sums over random folds; and, by the calibrated scores of other writers' sentences
+    (``scores``, as ``ReviewModel.calibrated_scores``), the shares of risk (or unclear) and handled
+    sentences that show their factor so, and of risk sentences that would be taken as handling it."""
+    (factors, factor_labels), (stances, stance_labels), (totals, sum_labels) = factor, stance, sums
+    about = factor_labels < scores.shape[2]
+    own = scores[:, np.arange(len(factor_labels)), np.minimum(factor_labels, scores.shape[2] - 1)]
+    shown = own >= DECISION_PROBABILITY
+    risky = np.isin(stance_labels, [RISK, UNCLEAR]) & about
+    handled = (stance_labels == HANDLED) & about
     statements = sum_labels != totals.shape[1] - 1
     return {
-        "factor accuracy": _accuracy(*factor),
-        "stance accuracy": _accuracy(*stance),
-        "risk or unclear called handled": float(called_handled[not_handled].mean()),
+        "factor accuracy": _accuracy(factors, factor_labels),
+        "stance accuracy": _accuracy(stances, stance_labels),
+        "risk sentences found": float(shown[0][risky].mean()),
+        "handled found": float(shown[1][handled].mean()),
+        "risk taken as handled": float(shown[1][risky].mean()),
         "sum accuracy": _accuracy(totals[statements], sum_labels[statements]),
     }
 

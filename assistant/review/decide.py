@@ -1,11 +1,12 @@
 """From the learned model's probabilities to each factor's status, confidence and evidence, and to the
 proposal's sum.
 
-A sentence shows a factor as a risk with the chance its score P(about the factor) x P(risk or unclear)
-was right for other writers' sentences in training (``ReviewModel.calibrated_scores``), and handles it
-with that of P(about the factor) x P(handled). A factor is a risk when some sentence more likely than
-not shows it as one, addressed when some sentence more likely than not handles it and none shows it as a
-risk, and otherwise not covered. A deferral, a condition or an intention ("unclear") is never handled.
+A sentence shows a factor as a risk with the chance its score (the geometric mean of P(about the factor)
+x P(risk or unclear) and the joint model's P(risk to the factor)) was right for other writers' sentences
+in training (``ReviewModel.calibrated_scores``), and handles it with that of the handled scores. A
+factor is a risk when some sentence more likely than not shows it as one, addressed when some sentence
+more likely than not handles it and none shows it as a risk, and otherwise not covered. A deferral, a
+condition or an intention ("unclear") is never handled.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.review.model import RISK, UNCLEAR, ReviewModel
+from assistant.review.model import RISK, UNCLEAR, ReviewModel, joint_columns
 from assistant.review.records import Evidence, Passage, Status
 from assistant.review.tuning import DECISION_PROBABILITY, EVIDENCE_PER_FACTOR, SUM_EVIDENCE
 
@@ -47,9 +48,13 @@ class Probabilities:
         """The model's probabilities, columns in the order of ``factor_ids``: ``features`` are
         ``model.features`` of the sentences with their headings, ``sentences`` the sentences alone."""
         columns = [model.factors.index(factor_id) for factor_id in factor_ids]
-        about = model.factor_probabilities(features)[:, columns] if sentences else np.zeros((0, len(columns)))
+        if not sentences:
+            about, joint = np.zeros((0, len(columns))), np.zeros((0, 2 * len(columns)))
+        else:
+            about = model.factor_probabilities(features)[:, columns]
+            joint = model.joint_probabilities(features)[:, joint_columns(columns)]
         stance = model.stance_probabilities(sentences)
-        return cls(about, stance, model.calibrated_scores(about, stance))
+        return cls(about, stance, model.calibrated_scores(about, stance, joint))
 
 
 def decide_factor(column: int, probabilities: Probabilities, passages: Sequence[Passage]) -> Decision:

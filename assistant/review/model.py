@@ -1,11 +1,12 @@
 """The learned review judgement: which factor a proposal sentence is about, its stance on it, and which
 of the three sums a statement of ambition shows.
 
-Three multinomial logistic regressions, trained by ``assistant train`` from the labelled sentences in
+Four multinomial logistic regressions, trained by ``assistant train`` from the labelled sentences in
 ``assistant/data/training/review_*.yaml``. They read which of the training data's words and word pairs a
 sentence contains and whether it negates, defers, makes a condition, worries or reassures
-(``stance_features``); the factor and sum models also read its embedding, with its heading. Stance is in
-words the embedding blurs ("will be prepared once", "has been signed").
+(``stance_features``); the factor, joint and sum models also read its embedding, with its heading.
+Stance is in words the embedding blurs ("will be prepared once", "has been signed"); the joint model
+(factor and polarity at once) learns what is a risk for one factor only ("a new brand on day one").
 """
 
 from __future__ import annotations
@@ -46,11 +47,33 @@ UNCALIBRATED = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
 """Platt scaling that leaves the scores as they are (slope 1, intercept 0)."""
 
 
-def sentence_scores(about: np.ndarray, stance: np.ndarray) -> np.ndarray:
+def sentence_scores(about: np.ndarray, stance: np.ndarray, joint: np.ndarray | None = None) -> np.ndarray:
     """Per sentence (rows of ``about`` and ``stance``) and factor (columns of ``about``): index 0, P(about
     the factor) x P(risk or unclear), the chance it shows the factor at risk; index 1, P(about the factor)
-    x P(handled), the chance it handles it."""
-    return np.stack([about * (stance[:, [RISK]] + stance[:, [UNCLEAR]]), about * stance[:, [HANDLED]]])
+    x P(handled), the chance it handles it. With the joint model's probabilities (``joint``: per sentence
+    and factor, the risk column then the handled column, as ``joint_columns`` orders them), each is the
+    geometric mean of the two models' chances."""
+    product = np.stack([about * (stance[:, [RISK]] + stance[:, [UNCLEAR]]), about * stance[:, [HANDLED]]])
+    if joint is None:
+        return product
+    return np.sqrt(product * np.stack([joint[:, 0::2], joint[:, 1::2]]))
+
+
+def joint_labels(factor_labels: np.ndarray, stance_labels: np.ndarray, factors: int) -> np.ndarray:
+    """The joint model's class of each sentence: ``2f`` shows factor ``f`` at risk (risk or unclear),
+    ``2f + 1`` handles it, ``2 * factors`` neither (neutral, or about no factor: ``factors``)."""
+    labels = np.full(len(factor_labels), 2 * factors)
+    about = factor_labels < factors
+    risky = np.isin(stance_labels, [RISK, UNCLEAR]) & about
+    handled = (stance_labels == HANDLED) & about
+    labels[risky] = 2 * factor_labels[risky]
+    labels[handled] = 2 * factor_labels[handled] + 1
+    return labels
+
+
+def joint_columns(columns: Sequence[int]) -> list[int]:
+    """The joint model's risk and handled columns of the factors at ``columns`` (in that order)."""
+    return [2 * column + polarity for column in columns for polarity in (0, 1)]
 
 
 def log_odds(probabilities: np.ndarray) -> np.ndarray:
@@ -74,7 +97,11 @@ def stance_features(texts: Sequence[str]) -> np.ndarray:
 
 def softmax_probabilities(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
     """Class probabilities of a multinomial logistic regression (last weight row: the intercepts)."""
-    scores = features @ weights[:-1] + weights[-1]
+    return softmax(features @ weights[:-1] + weights[-1])
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Each row of class scores as probabilities."""
     scores = scores - scores.max(axis=1, keepdims=True)
     exponentials = np.exp(scores)
     return exponentials / exponentials.sum(axis=1, keepdims=True)
@@ -120,9 +147,11 @@ class ReviewModel:
     factor_weights: np.ndarray
     stance_weights: np.ndarray
     sum_weights: np.ndarray
+    joint_weights: np.ndarray
+    """The joint model: classes as ``joint_labels`` numbers them."""
     calibration: np.ndarray = field(default_factory=UNCALIBRATED.copy)
     """Platt scaling (slope, intercept) of the risk and handled scores of ``sentence_scores``: fitted on
-    each training file's sentences as scored by models trained on the other files, it maps a score to
+    each training file's sentences as scored by models trained without its fold of files, it maps a score to
     how often such a score was right for another writer's sentence (the raw product is under-confident
     there: of the scores between 0.4 and 0.5, two thirds were right)."""
 
@@ -151,9 +180,16 @@ class ReviewModel:
         """Rows: sentences (``features``); columns: P(it states that sum's ambition), the last for none."""
         return softmax_probabilities(self.sum_weights, features)
 
-    def calibrated_scores(self, about: np.ndarray, stance: np.ndarray) -> np.ndarray:
+    def joint_probabilities(self, features: np.ndarray) -> np.ndarray:
+        """Rows: sentences (``features``); columns: P(factor 0 at risk), P(factor 0 handled), …, and last
+        P(neither)."""
+        return softmax_probabilities(self.joint_weights, features)
+
+    def calibrated_scores(
+        self, about: np.ndarray, stance: np.ndarray, joint: np.ndarray | None
+    ) -> np.ndarray:
         """``sentence_scores`` mapped by the calibration to the chance that they are right."""
-        scores = sentence_scores(about, stance)
+        scores = sentence_scores(about, stance, joint)
         slopes, intercepts = self.calibration[:, :1, None], self.calibration[:, 1:, None]
         return 1 / (1 + np.exp(-(slopes * log_odds(scores) + intercepts)))
 
@@ -169,6 +205,7 @@ class ReviewModel:
                 factor_weights=self.factor_weights.astype(np.float32),
                 stance_weights=self.stance_weights.astype(np.float32),
                 sum_weights=self.sum_weights.astype(np.float32),
+                joint_weights=self.joint_weights.astype(np.float32),
                 calibration=self.calibration.astype(np.float32),
             )
 
@@ -198,5 +235,6 @@ def load_review_model(path: Path) -> ReviewModel | None:
             data["factor_weights"],
             data["stance_weights"],
             data["sum_weights"],
-            data["calibration"] if "calibration" in data.files else UNCALIBRATED,
+            data["joint_weights"],
+            data["calibration"],
         )

@@ -176,10 +176,7 @@ def test_a_passage_no_question_can_vote_for_gets_the_votes_its_other_signals_pre
 
 
 def test_the_passages_unasked_are_those_of_documents_no_written_question_is_about() -> None:
-    chunks = {
-        name: Chunk(name, f"{name[0]}.txt", "Guide", None, "text", 0, 4)
-        for name in ("a1", "a2", "b1")
-    }
+    chunks = {name: Chunk(name, f"{name[0]}.txt", "Guide", None, "text", 0, 4) for name in ("a1", "a2", "b1")}
     adapter = identity_adapter(np.zeros((1, 4), np.float32), answers=(("a1",),))
     assert unasked(["a2", "b1", "a1"], chunks, adapter).tolist() == [False, True, False]
     assert not unasked(["b1"], chunks, None).any()

@@ -8,7 +8,14 @@ import numpy as np
 from assistant.learning.data import ReviewSentence, SumStatement, TrainingSet
 from assistant.learning.review import train_review
 from assistant.review.catalogue import load_catalogue
-from assistant.review.model import STANCES, UNCALIBRATED, ReviewModel, sentence_scores
+from assistant.review.model import (
+    STANCES,
+    UNCALIBRATED,
+    ReviewModel,
+    joint_columns,
+    joint_labels,
+    sentence_scores,
+)
 from tests.conftest import FakeEmbeddings
 
 TEMPLATES = {
@@ -44,6 +51,9 @@ def test_the_review_model_learns_factor_and_stance_reproducibly() -> None:
     about = first.factor_probabilities(first.features(FakeEmbeddings().encode(texts), texts))
     assert first.factors[int(about.argmax())] == "F14"
     assert STANCES[int(first.stance_probabilities(texts).argmax())] == "risk"
+    joint = first.joint_probabilities(first.features(FakeEmbeddings().encode(texts), texts))
+    assert int(joint.argmax()) == 2 * first.factors.index("F14"), "F14 at risk"
+    assert np.array_equal(first.joint_weights, second.joint_weights)
     assert first.calibration.shape == (2, 2) and np.all(first.calibration[:, 0] > 0)
 
 
@@ -51,11 +61,25 @@ def test_calibration_maps_scores_monotonically_and_identity_leaves_them() -> Non
     about = np.array([[0.9, 0.1], [0.4, 0.6], [0.05, 0.05]])
     stance = np.array([[0.7, 0.1, 0.1, 0.1], [0.2, 0.6, 0.1, 0.1], [0.25, 0.25, 0.25, 0.25]])
     empty = np.zeros((1, 1), np.float32)
-    plain = ReviewModel(("F01", "F02", "none"), ("1+1=2", "other"), (), empty, empty, empty, UNCALIBRATED)
-    assert np.allclose(plain.calibrated_scores(about, stance), sentence_scores(about, stance), atol=1e-6)
+    plain = ReviewModel(("F01", "F02", "none"), ("1+1=2", "other"), (), *[empty] * 4, UNCALIBRATED)
+    raw = sentence_scores(about, stance)
+    assert np.allclose(plain.calibrated_scores(about, stance, None), raw, atol=1e-6)
     platt = np.array([[1.4, 1.0], [1.4, 1.0]])
-    raised = ReviewModel(plain.factors, plain.sums, (), empty, empty, empty, platt)
-    calibrated, raw = raised.calibrated_scores(about, stance), sentence_scores(about, stance)
+    raised = ReviewModel(plain.factors, plain.sums, (), *[empty] * 4, platt)
+    calibrated = raised.calibrated_scores(about, stance, None)
     assert np.all(calibrated[raw >= 0.1] > raw[raw >= 0.1])  # under-confident mid scores are raised
     order = np.argsort(raw.ravel(), kind="stable")
     assert np.all(np.diff(calibrated.ravel()[order]) >= -1e-9)
+
+
+def test_the_joint_model_numbers_its_classes_by_factor_and_polarity_and_is_averaged_in() -> None:
+    factors = np.array([0, 1, 1, 2, 0])  # 2: about no factor
+    stances = np.array([STANCES.index(name) for name in ("risk", "handled", "unclear", "risk", "neutral")])
+    assert joint_labels(factors, stances, 2).tolist() == [0, 3, 2, 4, 4]
+    assert joint_columns([1, 0]) == [2, 3, 0, 1]
+    about = np.array([[0.8, 0.2]])
+    stance = np.array([[0.5, 0.5, 0.0, 0.0]])
+    joint = np.array([[0.1, 0.1, 0.4, 0.4]])  # risk F01, handled F01, risk F02, handled F02
+    scores = sentence_scores(about, stance, joint)
+    assert np.allclose(scores[0], np.sqrt([[0.4 * 0.1, 0.1 * 0.4]]))
+    assert np.allclose(scores[1], np.sqrt([[0.4 * 0.1, 0.1 * 0.4]]))
