@@ -6,6 +6,7 @@ import time
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -55,10 +56,11 @@ def build_answer_chain(
         }
 
     def compose(inputs: dict[str, Any]) -> Answer:
+        query_vector = retriever.embeddings.query_vector(inputs["query"])
         composition = compose_answer(
             question=inputs["question"],
             query=inputs["query"],
-            query_vector=retriever.embeddings.query_vector(inputs["query"]),
+            query_vector=query_vector,
             sentences=inputs["sentences"],
             chunks=lexical.chunks,
             passage_ranks={
@@ -75,7 +77,7 @@ def build_answer_chain(
             retrieval_signals=(
                 # the best dense cosine, also when the passages were ranked by words alone ("lexical")
                 max([inputs["nearest"], *(p.metadata["similarity"] for p in inputs["passages"])]),
-                *neighbour_signals(retriever.embeddings, inputs["query"]),
+                *neighbour_signals(retriever.embeddings, query_vector),
             ),
         )
         done = time.perf_counter()
@@ -110,9 +112,9 @@ def passage_of(document: Document) -> Passage:
     )
 
 
-def neighbour_signals(embeddings: Embedder, query: str) -> tuple[float, float]:
-    """The learned adapter's neighbour margin of a query and its scope log-odds (0 without an adapter)."""
+def neighbour_signals(embeddings: Embedder, vector: np.ndarray) -> tuple[float, float]:
+    """The learned adapter's neighbour margin and scope log-odds of a query's (adapted) vector (0 without
+    an adapter)."""
     if not isinstance(embeddings, AdaptedEmbeddings):
         return 0.0, 0.0
-    vector = embeddings.query_vector(query)
     return embeddings.adapter.margin(vector), embeddings.adapter.in_scope(vector)

@@ -20,17 +20,15 @@ from assistant.learning.data import TrainingSet
 from assistant.learning.tuning import FOLDS, MIN_WORD_COUNT, REVIEW_DECAY, REVIEW_TOLERANCE, SEED
 from assistant.review.catalogue import Catalogue, load_catalogue
 from assistant.review.model import (
-    HANDLED,
     NO_FACTOR,
     OTHER_SUM,
-    RISK,
     STANCES,
-    UNCLEAR,
     ReviewModel,
     joint_labels,
     load_review_model,
     log_odds,
     model_features,
+    polarity,
     sentence_scores,
     sentence_text,
     softmax,
@@ -209,12 +207,11 @@ def _calibration(
 ) -> np.ndarray:
     """Platt scaling (``ReviewModel.calibrated_scores``) of the sentence scores (``sentence_scores``),
     fitted on other writers' sentences: ``about`` (factor columns), ``stances`` and ``joint`` (its
-    factors' columns) are each training file's sentences as judged by models trained on the other
-    files. Row 0: risk; row 1: handled."""
+    factors' columns) are each training file's sentences as judged by models trained without its fold
+    of files. Row 0: risk; row 1: handled."""
     score = sentence_scores(about, stances, joint)
     shown = np.eye(about.shape[1] + 1)[factor_labels][:, :-1]
-    risky = np.isin(stance_labels, [RISK, UNCLEAR])[:, None]
-    handled = (stance_labels == HANDLED)[:, None]
+    risky, handled = (mask[:, None] for mask in polarity(factor_labels, stance_labels, about.shape[1]))
     truth = np.stack([shown * risky, shown * handled])
     return np.array([_platt(score[kind].ravel(), truth[kind].ravel()) for kind in range(2)], np.float32)
 
@@ -242,11 +239,9 @@ def _figures(
     (``scores``, as ``ReviewModel.calibrated_scores``), the shares of risk (or unclear) and handled
     sentences that show their factor so, and of risk sentences that would be taken as handling it."""
     (factors, factor_labels), (stances, stance_labels), (totals, sum_labels) = factor, stance, sums
-    about = factor_labels < scores.shape[2]
     own = scores[:, np.arange(len(factor_labels)), np.minimum(factor_labels, scores.shape[2] - 1)]
     shown = own >= DECISION_PROBABILITY
-    risky = np.isin(stance_labels, [RISK, UNCLEAR]) & about
-    handled = (stance_labels == HANDLED) & about
+    risky, handled = polarity(factor_labels, stance_labels, scores.shape[2])
     statements = sum_labels != totals.shape[1] - 1
     return {
         "factor accuracy": _accuracy(factors, factor_labels),

@@ -59,13 +59,20 @@ def sentence_scores(about: np.ndarray, stance: np.ndarray, joint: np.ndarray | N
     return np.sqrt(product * np.stack([joint[:, 0::2], joint[:, 1::2]]))
 
 
+def polarity(
+    factor_labels: np.ndarray, stance_labels: np.ndarray, factors: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which sentences show their factor at risk (risk or unclear) and which handle it; a sentence about
+    no factor (label ``factors``) does neither."""
+    about = factor_labels < factors
+    return np.isin(stance_labels, [RISK, UNCLEAR]) & about, (stance_labels == HANDLED) & about
+
+
 def joint_labels(factor_labels: np.ndarray, stance_labels: np.ndarray, factors: int) -> np.ndarray:
     """The joint model's class of each sentence: ``2f`` shows factor ``f`` at risk (risk or unclear),
     ``2f + 1`` handles it, ``2 * factors`` neither (neutral, or about no factor: ``factors``)."""
     labels = np.full(len(factor_labels), 2 * factors)
-    about = factor_labels < factors
-    risky = np.isin(stance_labels, [RISK, UNCLEAR]) & about
-    handled = (stance_labels == HANDLED) & about
+    risky, handled = polarity(factor_labels, stance_labels, factors)
     labels[risky] = 2 * factor_labels[risky]
     labels[handled] = 2 * factor_labels[handled] + 1
     return labels

@@ -117,12 +117,11 @@ def test_the_answer_chain_reads_the_margin_and_scope_of_the_adapted_question() -
     questions = fake.encode(["shared pace of the partners", "joint staff consultation"])
     outside = fake.encode(["council tax band figures", "pension fund returns"])
     adapter = identity_adapter(questions, outside=outside, scope=scope_direction(questions, outside))
-    query = "partners staff pace"
-    vector = fake.query_vector(query)
+    vector = AdaptedEmbeddings(fake, adapter).query_vector("partners staff pace")
     expected = (adapter.margin(vector), adapter.in_scope(vector))
     assert expected[1] != 0.0
-    assert neighbour_signals(AdaptedEmbeddings(fake, adapter), query) == pytest.approx(expected)
-    assert neighbour_signals(fake, query) == (0.0, 0.0), "no adapter: no signal"
+    assert neighbour_signals(AdaptedEmbeddings(fake, adapter), vector) == pytest.approx(expected)
+    assert neighbour_signals(fake, vector) == (0.0, 0.0), "no adapter: no signal"
 
 
 def test_an_adapter_is_used_only_with_the_model_it_was_trained_for(tmp_path: Path) -> None:
