@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answering.tuning import MAX_CONTEXT_CHARS, QUESTION_WEIGHT
+from assistant.answering.tuning import ANSWER_CONTEXT_WORDS, MAX_CONTEXT_CHARS, QUESTION_WEIGHT
+from assistant.records import Turn
 from assistant.text.terms import content_terms, words
 
 FOLLOW_UP_OPENING = re.compile(
@@ -24,12 +25,33 @@ def is_follow_up(question: str) -> bool:
     return any(word in ANAPHORA for word in words(question)) and len(content_terms(question)) <= 4
 
 
+MARKUP = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]|[*_#>`]")
+"""Citation markers and Markdown emphasis: not words of the answer."""
+
+
+def turn_context(turn: Turn | str) -> str:
+    """What a follow-up of this turn searches with besides its own words: the turn's standalone query and
+    the opening words of its answer (its framing or first quote, which name what it was about), unless
+    the answer was a refusal or is not known."""
+    turn = Turn.of(turn)
+    if turn.answer is None or turn.answer.abstained:
+        return turn.query
+    opening = " ".join(MARKUP.sub(" ", turn.answer.answer).split()[:ANSWER_CONTEXT_WORDS])
+    return f"{turn.query} {opening}".strip()
+
+
+def conversation_context(history: Sequence[Turn | str]) -> list[str]:
+    """``turn_context`` of each earlier turn, oldest first."""
+    return [turn_context(turn) for turn in history]
+
+
 def condense_question(question: str, previous_queries: Sequence[str]) -> str:
     """The standalone retrieval query for a question, given the conversation's earlier queries.
 
     Args:
         question: What the user just asked.
-        previous_queries: The standalone queries of earlier turns, oldest first.
+        previous_queries: What earlier turns give a follow-up to search with (``conversation_context``),
+            oldest first.
 
     Returns:
         The question itself, or for a follow-up the question (weighted) with the previous query.

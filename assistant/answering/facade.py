@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.runnables import Runnable
 
 from assistant.answering.chain import build_answer_chain
-from assistant.answering.conversation import condense_question
+from assistant.answering.conversation import condense_question, conversation_context
 from assistant.answering.followup import answer_follow_up
 from assistant.answering.ranking import Ranker
 from assistant.answering.retrieve import GuidanceRetriever, Mode
@@ -208,7 +208,7 @@ class Assistant:
         follow_up = self.answer_follow_up(text, history)
         if follow_up is not None:
             return follow_up
-        return self.chain().invoke({"question": text, "history": Turn.queries(history)})
+        return self.chain().invoke({"question": text, "history": conversation_context(history)})
 
     def ask_stream(self, question: str, history: Sequence[Turn | str] = ()) -> Iterator[Any]:
         """Verified text as it grows, then the final ``Answer`` (only the Answer without a model)."""
@@ -225,4 +225,4 @@ class Assistant:
     def standalone_query(self, question: str, history: Sequence[Turn | str]) -> str:
         """The query a question stands for in its conversation (stored as the next turn's query)."""
         text = clean_question(question, self.settings.max_question_chars)
-        return condense_question(text, Turn.queries(history))
+        return condense_question(text, conversation_context(history))

@@ -59,6 +59,16 @@ standalone questions; a standalone question joined with an unrelated one before 
 0.65. A learned detector (words and word pairs, logistic) did no better across writers once the case
 of the first letter, which the training writers used as a tell, was left out (0.815 and 0.031)."""
 
+ANSWER_CONTEXT_WORDS = 8
+"""A follow-up that is searched (not answered from the previous answer's items) is joined with the
+previous turn's query and this many opening words of its answer, which name what it was about. On the
+453 written follow-ups of the training data, asked after the assistant's own answer to their earlier
+question, the answers found 0.739 of the expected quotes with the earlier question alone, 0.831 with
+5 words, 0.824 with 8, 0.803 with 12, 0.784 with the first 200 characters and 0.761 with 400; 8 words
+did at least as well as none in each of the 13 training files, and also where the expected quote was
+not in the previous answer (118 follow-ups: 0.582 -> 0.636). The adapter is trained on follow-ups
+joined with the earlier question alone, which favours none."""
+
 # follow-ups about the previous answer
 FILTER_SPREADS = 1.0
 """"Which of those are about X?" keeps the items whose cosine to X is at least the mean of all the items'
