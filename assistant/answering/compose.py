@@ -27,7 +27,7 @@ from assistant.answering.tuning import (
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.records import Chunk, Citation, Sentence
-from assistant.text.normalise import NOT_GUIDANCE
+from assistant.text.normalise import NOT_GUIDANCE, REFERRAL
 from assistant.text.phrases import refusal
 from assistant.text.quotes import citation_from, with_context
 from assistant.text.terms import content_terms, named_terms
@@ -106,9 +106,9 @@ def score_sentences(
 
 
 def _quotable(sentence: Sentence) -> bool:
-    """Questions and fragments are not answers; short list items (\"Piloting\") are."""
+    """Questions, fragments and links elsewhere are not answers; short list items (\"Piloting\") are."""
     text = sentence.text.strip()
-    if sentence.kind in NOT_GUIDANCE:
+    if sentence.kind in NOT_GUIDANCE or REFERRAL.match(text):
         return False
     if sentence.kind == "list_item":
         return len(text) >= 3

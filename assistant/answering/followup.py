@@ -16,6 +16,7 @@ from assistant.answering.tuning import FILTER_SPREADS, WIDEN_CHUNKS
 from assistant.index.adapter import AdaptedEmbeddings
 from assistant.index.protocols import Embedder
 from assistant.records import Answer, Chunk, Citation, Passage, Sentence
+from assistant.text.normalise import REFERRAL
 from assistant.text.quotes import section_at
 
 # --- The grammar of follow-ups: phrases that point back at the answer, not judgements of meaning. ---
@@ -263,7 +264,7 @@ def expand_passage(previous: Answer, sources: Sources, max_chars: int) -> list[P
 def widen(anchor: Citation, sentences: Sequence[Sentence], max_chars: int) -> list[Sentence]:
     """The sentences nearest the anchor in document order, outward from it (the one after first), while
     the anchor and they fit ``max_chars``; in document order. ``sentences`` are sorted by offset."""
-    others = [sentence for sentence in sentences if not overlaps(sentence, anchor)]
+    others = [s for s in sentences if not overlaps(s, anchor) and not REFERRAL.match(s.text)]
     after = [sentence for sentence in others if sentence.start >= anchor.end]
     before = [sentence for sentence in others if sentence.end <= anchor.start][::-1]
     order = [s for pair in zip(after, before, strict=False) for s in pair]

@@ -230,3 +230,23 @@ def test_a_two_item_list_answers_on_its_own_after_its_introduction() -> None:
         "budgets stay with the customer",
         "customers always have a right to leave",
     ]
+
+
+def test_a_sentence_sending_the_reader_elsewhere_is_never_quoted() -> None:
+    raw = (
+        "Diversity of perspective helps a collaboration serve a diverse population. "
+        "For more on diversity of perspective, here is an article published by the firm."
+    )
+    spans = [
+        ("c1", "Diversity of perspective helps a collaboration serve a diverse population.", "paragraph", 0),
+        (
+            "c1",
+            "For more on diversity of perspective, here is an article published by the firm.",
+            "paragraph",
+            0,
+        ),
+    ]
+    chunks = {"c1": Chunk("c1", "doc.txt", "A Guide", "Diversity", raw, 0, len(raw), 0)}
+    composition = compose("for more on diversity of perspective article", chunks, spans, raw, {"c1": 0})
+    assert not composition.abstained
+    assert [citation.quote for citation in composition.citations] == [spans[0][1]]
