@@ -5,7 +5,8 @@ A sentence shows a factor as a risk with the chance its score (the geometric mea
 x P(risk or unclear) and the joint model's P(risk to the factor)) was right for other writers' sentences
 in training (``ReviewModel.calibrated_scores``), and handles it with that of the handled scores. A
 factor is a risk when some sentence more likely than not shows it as one, addressed when some sentence
-more likely than not handles it and none shows it as a risk, and otherwise not covered. A deferral, a
+more likely than not handles it and none shows it as a risk, and otherwise not covered; its confidence
+is its strongest sentence's. A deferral, a
 condition or an intention ("unclear") is never handled.
 """
 
@@ -64,12 +65,12 @@ def decide_factor(column: int, probabilities: Probabilities, passages: Sequence[
         return Decision("not_covered", 1.0, [])
     stance = probabilities.stance
     risk, handled = probabilities.scores[:, :, column]
-    at_risk = 1 - float(np.prod(1 - risk))
+    at_risk = float(risk.max())
     if at_risk >= DECISION_PROBABILITY:
         rows = _strongest(risk)
         unclear = bool(stance[rows[0], UNCLEAR] > stance[rows[0], RISK])
         return Decision("risk", at_risk, [passages[row].as_evidence() for row in rows], unclear)
-    addressed = 1 - float(np.prod(1 - handled))
+    addressed = float(handled.max())
     if addressed >= DECISION_PROBABILITY:
         rows = _strongest(handled)
         return Decision("addressed", addressed, [passages[row].as_evidence() for row in rows])
