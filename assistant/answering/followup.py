@@ -263,7 +263,8 @@ def expand_passage(previous: Answer, sources: Sources, max_chars: int) -> list[P
 
 def widen(anchor: Citation, sentences: Sequence[Sentence], max_chars: int) -> list[Sentence]:
     """The sentences nearest the anchor in document order, outward from it (the one after first), while
-    the anchor and they fit ``max_chars``; in document order. ``sentences`` are sorted by offset."""
+    the anchor and they fit ``max_chars``; in document order, links elsewhere left out. ``sentences``
+    are sorted by offset."""
     others = [s for s in sentences if not overlaps(s, anchor) and not REFERRAL.match(s.text)]
     after = [sentence for sentence in others if sentence.start >= anchor.end]
     before = [sentence for sentence in others if sentence.end <= anchor.start][::-1]

@@ -6,8 +6,7 @@ x P(risk or unclear) and the joint model's P(risk to the factor)) was right for 
 in training (``ReviewModel.calibrated_scores``), and handles it with that of the handled scores. A
 factor is a risk when some sentence more likely than not shows it as one, addressed when some sentence
 more likely than not handles it and none shows it as a risk, and otherwise not covered; its confidence
-is its strongest sentence's. A deferral, a
-condition or an intention ("unclear") is never handled.
+is its strongest sentence's. A deferral, a condition or an intention ("unclear") is never handled.
 """
 
 from __future__ import annotations
