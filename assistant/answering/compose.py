@@ -27,9 +27,9 @@ from assistant.answering.tuning import (
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.records import Chunk, Citation, Sentence
-from assistant.text.normalise import NOT_GUIDANCE, REFERRAL
+from assistant.text.normalise import NOT_GUIDANCE
 from assistant.text.phrases import refusal
-from assistant.text.quotes import citation_from, with_context
+from assistant.text.quotes import REFERRAL, citation_from, with_context
 from assistant.text.terms import content_terms, named_terms
 
 LIST_QUESTION = re.compile(

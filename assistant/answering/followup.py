@@ -16,8 +16,7 @@ from assistant.answering.tuning import FILTER_SPREADS, WIDEN_CHUNKS
 from assistant.index.adapter import AdaptedEmbeddings
 from assistant.index.protocols import Embedder
 from assistant.records import Answer, Chunk, Citation, Passage, Sentence
-from assistant.text.normalise import REFERRAL
-from assistant.text.quotes import section_at
+from assistant.text.quotes import REFERRAL, section_at
 
 # --- The grammar of follow-ups: phrases that point back at the answer, not judgements of meaning. ---
 

@@ -26,14 +26,6 @@ BOILERPLATE = re.compile(
 )
 """A web page's byline ("By | April 23, 2013") or run-together share buttons ("Facebooktwitterreddit…")."""
 
-REFERRAL = re.compile(
-    r"^(?:for (?:more|further) (?:information|details|on|about)\b|read more\b|see also\b|click here\b"
-    r"|find out more\b|visit (?:our|the) (?:website|site|page)\b)",
-    re.IGNORECASE,
-)
-"""A sentence that sends the reader elsewhere ("For more on Diversity of Perspective, here is an article
-published at…", "Read more"): a link of the page, not guidance, so never quoted as an answer."""
-
 CREDITS = re.compile(
     r"^[A-Z][\w ,&]{0,50}:(?:\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}|\s*[0-9]+)?$"
     r"|^We would (?:\w+ )?like (?:\w+ )?to thank\b"

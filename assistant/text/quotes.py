@@ -13,6 +13,14 @@ LEANS_ON_PREVIOUS = re.compile(
 )
 """Sentences that only make sense with the sentence before them."""
 
+REFERRAL = re.compile(
+    r"^(?:for (?:more|further) (?:information|details|on|about)\b|read more\b|see also\b|click here\b"
+    r"|find out more\b|visit (?:our|the) (?:website|site|page)\b)",
+    re.IGNORECASE,
+)
+"""A sentence that sends the reader elsewhere ("For more on Diversity of Perspective, here is an article
+published at…", "Read more"): a link of the page, not guidance, so never quoted as an answer."""
+
 
 def locate_quote(raw: str, quote: str, start: int = 0) -> tuple[int, int] | None:
     """The span of ``quote`` in ``raw``, any run of whitespace matching any other, or None.
