@@ -47,15 +47,13 @@ UNCALIBRATED = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
 """Platt scaling that leaves the scores as they are (slope 1, intercept 0)."""
 
 
-def sentence_scores(about: np.ndarray, stance: np.ndarray, joint: np.ndarray | None = None) -> np.ndarray:
-    """Per sentence (rows of ``about`` and ``stance``) and factor (columns of ``about``): index 0, P(about
-    the factor) x P(risk or unclear), the chance it shows the factor at risk; index 1, P(about the factor)
-    x P(handled), the chance it handles it. With the joint model's probabilities (``joint``: per sentence
-    and factor, the risk column then the handled column, as ``joint_columns`` orders them), each is the
-    geometric mean of the two models' chances."""
+def sentence_scores(about: np.ndarray, stance: np.ndarray, joint: np.ndarray) -> np.ndarray:
+    """Per sentence (rows of ``about``, ``stance`` and ``joint``) and factor (columns of ``about``): index
+    0, the chance it shows the factor at risk; index 1, the chance it handles it. Each is the geometric
+    mean of two models' chances: P(about the factor) x P(risk or unclear) (or x P(handled)), and the joint
+    model's (``joint``: per factor, the risk column then the handled column, as ``joint_columns`` orders
+    them)."""
     product = np.stack([about * (stance[:, [RISK]] + stance[:, [UNCLEAR]]), about * stance[:, [HANDLED]]])
-    if joint is None:
-        return product
     return np.sqrt(product * np.stack([joint[:, 0::2], joint[:, 1::2]]))
 
 
@@ -192,9 +190,7 @@ class ReviewModel:
         P(neither)."""
         return softmax_probabilities(self.joint_weights, features)
 
-    def calibrated_scores(
-        self, about: np.ndarray, stance: np.ndarray, joint: np.ndarray | None
-    ) -> np.ndarray:
+    def calibrated_scores(self, about: np.ndarray, stance: np.ndarray, joint: np.ndarray) -> np.ndarray:
         """``sentence_scores`` mapped by the calibration to the chance that they are right."""
         scores = sentence_scores(about, stance, joint)
         slopes, intercepts = self.calibration[:, :1, None], self.calibration[:, 1:, None]

@@ -60,13 +60,14 @@ def test_the_review_model_learns_factor_and_stance_reproducibly() -> None:
 def test_calibration_maps_scores_monotonically_and_identity_leaves_them() -> None:
     about = np.array([[0.9, 0.1], [0.4, 0.6], [0.05, 0.05]])
     stance = np.array([[0.7, 0.1, 0.1, 0.1], [0.2, 0.6, 0.1, 0.1], [0.25, 0.25, 0.25, 0.25]])
+    joint = np.array([[0.6, 0.1, 0.05, 0.05], [0.1, 0.2, 0.3, 0.2], [0.05, 0.05, 0.05, 0.05]])
     empty = np.zeros((1, 1), np.float32)
     plain = ReviewModel(("F01", "F02", "none"), ("1+1=2", "other"), (), *[empty] * 4, UNCALIBRATED)
-    raw = sentence_scores(about, stance)
-    assert np.allclose(plain.calibrated_scores(about, stance, None), raw, atol=1e-6)
+    raw = sentence_scores(about, stance, joint)
+    assert np.allclose(plain.calibrated_scores(about, stance, joint), raw, atol=1e-6)
     platt = np.array([[1.4, 1.0], [1.4, 1.0]])
     raised = ReviewModel(plain.factors, plain.sums, (), *[empty] * 4, platt)
-    calibrated = raised.calibrated_scores(about, stance, None)
+    calibrated = raised.calibrated_scores(about, stance, joint)
     assert np.all(calibrated[raw >= 0.1] > raw[raw >= 0.1])  # under-confident mid scores are raised
     order = np.argsort(raw.ravel(), kind="stable")
     assert np.all(np.diff(calibrated.ravel()[order]) >= -1e-9)
