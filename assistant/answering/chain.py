@@ -14,6 +14,7 @@ from assistant.answering.compose import compose_answer
 from assistant.answering.conversation import condense_question
 from assistant.answering.retrieve import GuidanceRetriever
 from assistant.answering.scope import ScopeModel
+from assistant.answering.selection import SentenceSelector
 from assistant.answering.tuning import NEAREST_SENTENCES
 from assistant.index.adapter import AdaptedEmbeddings
 from assistant.index.lexical import LexicalIndex
@@ -30,9 +31,11 @@ def build_answer_chain(
     topics: Sequence[str],
     scope: ScopeModel | None = None,
     described: Collection[str] = frozenset(),
+    selector: SentenceSelector | None = None,
 ) -> Runnable:
     """The answer chain: ``{"question", "history"}`` in (history: earlier queries), ``Answer`` out;
-    ``described``: words of the documents' descriptions (``compose_answer``'s ``known_names``)."""
+    ``described``: words of the documents' descriptions (``compose_answer``'s ``known_names``);
+    ``selector``: the learned judge of which sentences answer."""
 
     def condense(inputs: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -74,6 +77,7 @@ def build_answer_chain(
             max_items=settings.max_list_items,
             scope=scope,
             known_names=described,
+            selector=selector,
             retrieval_signals=(
                 # the best dense cosine, also when the passages were ranked by words alone ("lexical")
                 max([inputs["nearest"], *(p.metadata["similarity"] for p in inputs["passages"])]),

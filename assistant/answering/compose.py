@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.answering.scope import ScopeModel
+from assistant.answering.selection import UNRETRIEVED, Candidate, SentenceSelector
 from assistant.answering.tuning import (
     KEEP_RATIO,
     LIST_BUDGET,
@@ -39,16 +40,6 @@ LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """Questions that ask for reasons, factors or examples get a lead and bullets."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence that may go into the answer, scored against the question."""
-
-    sentence: Sentence
-    chunk: Chunk
-    score: float
-    similarity: float
 
 
 @dataclass(frozen=True)
@@ -240,15 +231,27 @@ def list_points(
 
 
 def passage_points(
-    candidates: Sequence[Candidate], passage_ranks: Mapping[str, int], max_points: int, max_chars: int
+    candidates: Sequence[Candidate],
+    passage_ranks: Mapping[str, int],
+    max_points: int,
+    max_chars: int,
+    selector: SentenceSelector | None = None,
 ) -> list[Candidate]:
-    """The retrieved passages' sentences, best passage first and in document order, within the budget.
+    """The sentences that answer, within the budget: the most likely to answer (by the learned
+    ``selector``) or the best-scoring one leads; the others follow by passage rank and document order.
 
-    The best-scoring sentence leads, wherever it stands. Reading whole passages in order beats
-    picking the single best-scoring sentences: on the eval questions it finds 0.43 of the expected
-    factors at 1,100 characters, against 0.40 for the top-scoring sentences (MiniLM ranks single
-    sentences poorly).
+    With a selector, the sentences most likely to answer are taken. Without one, the retrieved
+    passages are read whole in order, which beats the single best-scoring sentences: on the eval
+    questions it finds 0.43 of the expected factors at 1,100 characters, against 0.40 for the
+    top-scoring sentences (MiniLM ranks single sentences poorly).
     """
+    if selector is not None:
+        chosen = select_points(selector.order(candidates, passage_ranks), max_points, max_chars, None)
+        rest = sorted(
+            chosen[1:],
+            key=lambda c: (passage_ranks.get(c.chunk.id, UNRETRIEVED), c.chunk.id, c.sentence.position),
+        )
+        return chosen[:1] + rest
     lead = candidates[0]
     in_passages = [c for c in candidates if c.chunk.id in passage_ranks and c is not lead]
     ordered = sorted(in_passages, key=lambda c: (passage_ranks[c.chunk.id], c.sentence.position))
@@ -271,6 +274,7 @@ def compose_answer(
     scope: ScopeModel | None = None,
     retrieval_signals: tuple[float, float, float] = (0.0, 0.0, 0.0),
     known_names: Collection[str] = frozenset(),
+    selector: SentenceSelector | None = None,
 ) -> Composition:
     """Compose a grounded answer from candidate sentences, or refuse.
 
@@ -291,6 +295,7 @@ def compose_answer(
         retrieval_signals: The best retrieved passage's cosine to the query, its neighbour margin
             (``QueryAdapter.margin``) and scope log-odds (``QueryAdapter.in_scope``).
         known_names: Words of the documents' titles, publishers and authors (names it mentions).
+        selector: The learned judge of which sentences answer; without it, whole passages in order.
     """
     candidates = score_sentences(query, query_vector, sentences, chunks, lexical)
     best = max((candidate.similarity for candidate in candidates), default=0.0)
@@ -309,12 +314,11 @@ def compose_answer(
         chosen = list_points(candidates, lists, listed, max_items, int(max_chars * LIST_BUDGET))
         leads = int(chosen[0].sentence.kind != "list_item")
     else:
-        chosen = passage_points(candidates, passage_ranks, max_points, max_chars)
+        chosen = passage_points(candidates, passage_ranks, max_points, max_chars, selector)
         leads = 1
     points = _points(chosen, sentences)
     want_list = asks_for_list(question) and len(points) > 2
-    if want_list:
-        points = [*points[:leads], *_in_reading_order(points[leads:])]
+    points = [*points[:leads], *_in_reading_order(points[leads:], sentences)]
 
     citations: list[Citation] = []
     lines: list[str] = []
@@ -342,16 +346,23 @@ def _points(chosen: Sequence[Candidate], sentences: Sequence[Sentence]) -> list[
 
 
 def _in_reading_order(
-    points: Sequence[tuple[Sentence, Candidate]],
+    points: Sequence[tuple[Sentence, Candidate]], sentences: Sequence[Sentence]
 ) -> list[tuple[Sentence, Candidate]]:
-    """List points by passage (in the order the passages first appear), then by table column (the
-    cells of one column together), then in document order."""
+    """Points by passage (in the order the passages first appear), then in document order, except that
+    the cells of a table column stand together where the column starts (its first cell among
+    ``sentences``), so that columns read in the table's order."""
     first_seen = {candidate.chunk.id: i for i, (_, candidate) in reversed(list(enumerate(points)))}
-    columns = {sentence.column: i for i, (sentence, _) in reversed(list(enumerate(points)))}
-    return sorted(
-        points,
-        key=lambda point: (first_seen[point[1].chunk.id], columns[point[0].column], point[0].position),
-    )
+    column_start: dict[tuple[str, str], int] = {}
+    for sentence in sorted(sentences, key=lambda sentence: sentence.start):
+        if sentence.column:
+            column_start.setdefault((sentence.doc, sentence.column), sentence.start)
+
+    def place(point: tuple[Sentence, Candidate]) -> tuple[int, int, int]:
+        sentence = point[0]
+        start = column_start.get((sentence.doc, sentence.column or ""), sentence.start)
+        return first_seen[point[1].chunk.id], start, sentence.start
+
+    return sorted(points, key=place)
 
 
 def _prose(lines: list[str], points: list[tuple[Sentence, Candidate]]) -> str:

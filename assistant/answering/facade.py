@@ -18,6 +18,7 @@ from assistant.answering.followup import answer_follow_up
 from assistant.answering.ranking import Ranker
 from assistant.answering.retrieve import GuidanceRetriever, Mode
 from assistant.answering.scope import ScopeModel
+from assistant.answering.selection import SentenceSelector
 from assistant.index import embeddings as embedding_models
 from assistant.index.adapter import AdaptedEmbeddings, with_adapter
 from assistant.index.lexical import LexicalIndex
@@ -111,6 +112,7 @@ class Assistant:
                     self.topics(chunks),
                     self.scope(),
                     self._described() if self._described else frozenset(),
+                    SentenceSelector.load(self.learned_file("selector.json")),
                 )
             return self._chain
 

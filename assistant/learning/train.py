@@ -23,6 +23,7 @@ from assistant.learning.data import OutOfScopeQuestion, TrainingQuestion, Traini
 from assistant.learning.ranking import Group, fit_ranker, hits_at
 from assistant.learning.retriever import Example, Material, read_material, train_adapter, without_document
 from assistant.learning.scope import train_scope
+from assistant.learning.selection import Considered, answer_and_candidates, train_selector
 
 
 @dataclass(frozen=True)
@@ -136,12 +137,14 @@ def train_refusal(
     progress: bool = True,
 ) -> str:
     """Fit the scope model on the signals the training questions, answerable and out-of-scope, get from
-    adapters cross-fitted without them (with the new ranker), as a new question's would; write it as
-    ``scope.json`` beside the adapter ``out``; say how well it does. ``open_adapted(path)`` opens an
+    adapters cross-fitted without them (with the new ranker), as a new question's would, and the
+    sentence selector on the answerable ones' candidate sentences; write them as ``scope.json`` and
+    ``selector.json`` beside the adapter ``out``; say how well they do. ``open_adapted(path)`` opens an
     assistant with the adapter at ``path`` (its ranker beside it) that never refuses."""
     from tqdm import tqdm
 
     answered: list[tuple[float, ...]] = []
+    considered: list[Considered] = []
     out_of_scope: list[tuple[float, ...]] = []
     total = sum(len(fold.answerable) + len(fold.out_of_scope) for fold in folds)
     with (
@@ -153,14 +156,17 @@ def train_refusal(
             fold.adapter.save(path)
             shutil.copyfile(ranker, path.with_name("ranker.json"))
             assistant = open_adapted(path)
+            settings = assistant.settings
             for question in fold.answerable:
-                answered.append(
-                    assistant.ask(question.q, [question.context] if question.context else []).signals
-                )
+                answer, candidates = answer_and_candidates(assistant, question)
+                answered.append(answer.signals)
+                considered.append(candidates)
                 bar.update(1)
             for near_miss in fold.out_of_scope:
                 out_of_scope.append(assistant.ask(near_miss.q, []).signals)
                 bar.update(1)
     model, summary = train_scope(answered, out_of_scope)
     model.save(out.with_name("scope.json"))
-    return summary
+    selector, selection = train_selector(considered, settings.max_points, settings.max_answer_chars)
+    selector.save(out.with_name("selector.json"))
+    return f"{summary}\n{selection}"

@@ -19,11 +19,12 @@ def train_into(folder: Path, monkeypatch: pytest.MonkeyPatch, settings: Any) -> 
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-def test_train_writes_the_four_models_and_is_reproducible(
+def test_train_writes_the_five_models_and_is_reproducible(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = train_into(tmp_path / "first", monkeypatch, settings)
     out = capsys.readouterr().out
-    assert set(first) == {"query_adapter.npz", "ranker.json", "scope.json", "review.npz"}
+    assert set(first) == {"query_adapter.npz", "ranker.json", "scope.json", "selector.json", "review.npz"}
     assert "written questions" in out and "out-of-scope" in out and "review model: factor accuracy" in out
+    assert "sentence selection: the chosen sentences hold" in out
     assert train_into(tmp_path / "second", monkeypatch, settings) == first
