@@ -30,7 +30,7 @@ from assistant.index.lexical import LexicalIndex
 from assistant.records import Chunk, Citation, Sentence
 from assistant.text.normalise import NOT_GUIDANCE
 from assistant.text.phrases import refusal
-from assistant.text.quotes import REFERRAL, citation_from, with_context
+from assistant.text.quotes import REFERRAL, citation_from, overlaps, with_context
 from assistant.text.terms import content_terms, named_terms
 
 LIST_QUESTION = re.compile(
@@ -340,7 +340,7 @@ def _points(chosen: Sequence[Candidate], sentences: Sequence[Sentence]) -> list[
     chosen_ids = {candidate.sentence.id for candidate in chosen}
     for candidate in chosen:
         sentence = with_context(candidate.sentence, by_position, chosen_ids)
-        if not any(_overlaps(sentence, other) for other, _ in points):
+        if not any(overlaps(sentence, other) for other, _ in points):
             points.append((sentence, candidate))
     return points
 
@@ -376,10 +376,6 @@ def _prose(lines: list[str], points: list[tuple[Sentence, Candidate]]) -> str:
         blocks[-1].append(f"- {line}" if kind == "item" else line)
         previous_kind, previous_chunk = kind, candidate.chunk.id
     return "\n\n".join("\n".join(block) if block[0].startswith("- ") else " ".join(block) for block in blocks)
-
-
-def _overlaps(a: Sentence, b: Sentence) -> bool:
-    return a.doc == b.doc and a.start < b.end and b.start < a.end
 
 
 def _as_sentence(text: str) -> str:

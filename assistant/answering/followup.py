@@ -16,7 +16,7 @@ from assistant.answering.tuning import FILTER_SPREADS, WIDEN_CHUNKS
 from assistant.index.adapter import AdaptedEmbeddings
 from assistant.index.protocols import Embedder
 from assistant.records import Answer, Chunk, Citation, Passage, Sentence
-from assistant.text.quotes import REFERRAL, section_at
+from assistant.text.quotes import REFERRAL, overlaps, section_at
 
 # --- The grammar of follow-ups: phrases that point back at the answer, not judgements of meaning. ---
 
@@ -302,11 +302,6 @@ def plain_vector(embeddings: Embedder, text: str) -> np.ndarray:
     """The model's own vector of a text (without the learned question adapter)."""
     model = embeddings.base if isinstance(embeddings, AdaptedEmbeddings) else embeddings
     return np.asarray(model.query_vector(text), dtype=np.float32)
-
-
-def overlaps(sentence: Sentence, citation: Citation) -> bool:
-    """Whether a sentence and a citation share characters of the same document."""
-    return sentence.doc == citation.doc and sentence.start < citation.end and citation.start < sentence.end
 
 
 def point_of(

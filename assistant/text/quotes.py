@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
+from typing import Protocol
 
 from assistant.records import Chunk, Citation, Sentence
 
@@ -20,6 +21,22 @@ REFERRAL = re.compile(
 )
 """A sentence that sends the reader elsewhere ("For more on Diversity of Perspective, here is an article
 published at…", "Read more"): a link of the page, not guidance, so never quoted as an answer."""
+
+
+class Span(Protocol):
+    """Characters of a document: a sentence or a citation."""
+
+    @property
+    def doc(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """Whether two spans share characters of the same document."""
+    return a.doc == b.doc and a.start < b.end and b.start < a.end
 
 
 def locate_quote(raw: str, quote: str, start: int = 0) -> tuple[int, int] | None:
