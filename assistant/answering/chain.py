@@ -66,9 +66,7 @@ def build_answer_chain(
             query_vector=query_vector,
             sentences=inputs["sentences"],
             chunks=lexical.chunks,
-            passage_ranks={
-                passage.metadata["id"]: passage.metadata["rank"] for passage in inputs["passages"]
-            },
+            passage_ranks=passage_ranks(inputs["passages"]),
             lexical=lexical,
             threshold=settings.refusal_threshold(scope.threshold if scope else None),
             max_points=settings.max_points,
@@ -101,6 +99,11 @@ def build_answer_chain(
         )
 
     return RunnableLambda(condense) | RunnableLambda(retrieve) | RunnableLambda(compose)
+
+
+def passage_ranks(passages: Sequence[Document]) -> dict[str, int]:
+    """Each retrieved passage's rank (0 for the best) by its chunk id."""
+    return {passage.metadata["id"]: passage.metadata["rank"] for passage in passages}
 
 
 def passage_of(document: Document) -> Passage:

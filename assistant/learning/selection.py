@@ -4,32 +4,30 @@ questions: each candidate sentence is labelled by whether it holds one of the qu
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from assistant.answering.chain import passage_ranks
 from assistant.answering.compose import in_named_column, passage_points, score_sentences
 from assistant.answering.conversation import conversation_context
 from assistant.answering.selection import Candidate, SentenceSelector, selection_features
 from assistant.learning import tuning
 from assistant.learning.data import TrainingQuestion
 from assistant.learning.scope import logistic_weights
+from assistant.text.normalise import collapse_whitespace
 from assistant.text.question import clean_question
 
 QUOTE_HEAD = 40
 """A sentence holds a quote when either holds the other's first this many characters (normalised)."""
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 def holds(sentence: str, quote: str) -> bool:
     """Whether a candidate sentence is (part of) a quote, or the quote part of it."""
-    sentence, quote = _normal(sentence), _normal(quote)
+    sentence, quote = collapse_whitespace(sentence).lower(), collapse_whitespace(quote).lower()
     return quote[:QUOTE_HEAD] in sentence or (len(sentence) >= 20 and sentence[:QUOTE_HEAD] in quote)
 
 
@@ -41,8 +39,15 @@ class Considered:
     passage_ranks: dict[str, int]
     quotes: tuple[str, ...]
 
+    @cached_property
+    def features(self) -> np.ndarray:
+        """``selection_features`` of the candidates (computed once: every fold's fit reads them)."""
+        return selection_features(self.candidates, self.passage_ranks)
+
+    @cached_property
     def labels(self) -> np.ndarray:
-        return np.array([any(holds(c.sentence.text, q) for q in self.quotes) for c in self.candidates])
+        """Per candidate, 1.0 when it holds one of the quotes."""
+        return np.array([any(holds(c.sentence.text, q) for q in self.quotes) for c in self.candidates], float)
 
     def found(self, chosen: Sequence[Candidate]) -> float:
         """Share of the quotes some chosen sentence holds."""
@@ -59,15 +64,15 @@ def answer_and_candidates(assistant: Any, question: TrainingQuestion) -> tuple[A
     vector = assistant.embeddings.query_vector(inputs["query"])
     lexical = assistant.lexical
     scored = score_sentences(inputs["query"], vector, inputs["sentences"], lexical.chunks, lexical)
-    ranks = {passage.metadata["id"]: passage.metadata["rank"] for passage in inputs["passages"]}
+    ranks = passage_ranks(inputs["passages"])
     return compose.invoke(inputs), Considered(in_named_column(text, scored), ranks, question.quotes)
 
 
 def fit_selector(questions: Sequence[Considered]) -> SentenceSelector:
     """The selector's logistic model over every candidate of these questions."""
     kept = [q for q in questions if q.candidates]
-    features = np.vstack([selection_features(q.candidates, q.passage_ranks) for q in kept])
-    labels = np.concatenate([q.labels() for q in kept]).astype(np.float64)
+    features = np.vstack([q.features for q in kept])
+    labels = np.concatenate([q.labels for q in kept])
     w = logistic_weights(features, labels, tuning.SELECTOR_DECAY)
     return SentenceSelector(tuple(float(v) for v in w[:-1]), float(w[-1]))
 

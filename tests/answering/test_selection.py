@@ -66,7 +66,7 @@ def test_with_a_selector_the_likeliest_sentence_leads_and_the_rest_follow_in_doc
 def test_the_selector_learns_what_its_labels_say_and_beats_reading_passages_in_order() -> None:
     answers = "The second sentence of the best passage answers the question."
     questions = [Considered(CANDIDATES, RANKS, (answers,)) for _ in range(20)]
-    assert questions[0].labels().tolist() == [False, True, False, False]
+    assert questions[0].labels.tolist() == [0, 1, 0, 0]
     selector = fit_selector(questions)
     probabilities = selector.probabilities(selection_features(CANDIDATES, RANKS))
     assert int(np.argmax(probabilities)) == 1
