@@ -51,5 +51,5 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
     print(train_refusal(open_adapted, report.folds, ranker, out, progress=progress), flush=True)
     review = out.with_name("review.npz") if args.out else LEARNED_REVIEW
-    print(write_review_model(data, assistant.embeddings, review))
+    print(write_review_model(data, assistant.embeddings, review, settings.embedding_model))
     return 0

@@ -17,13 +17,26 @@ from scipy import sparse
 from scipy.optimize import minimize
 
 from assistant.learning.data import TrainingSet
-from assistant.learning.tuning import FOLDS, MIN_WORD_COUNT, REVIEW_DECAY, REVIEW_TOLERANCE, SEED
+from assistant.learning.encoder import fine_tune
+from assistant.learning.tuning import (
+    CALIBRATION_FOLD,
+    FOLDS,
+    MIN_WORD_COUNT,
+    REVIEW_DECAY,
+    REVIEW_TOLERANCE,
+    SEED,
+)
 from assistant.review.catalogue import Catalogue, load_catalogue
+from assistant.review.encoder import HEADS, TunedLayers, TunedReader
 from assistant.review.model import (
+    EMBEDDING_SCALE,
+    HANDLED,
     NO_FACTOR,
     OTHER_SUM,
+    RISK,
     STANCES,
     ReviewModel,
+    combine,
     joint_labels,
     load_review_model,
     log_odds,
@@ -136,11 +149,13 @@ def train_review(
     catalogue: Catalogue,
     embeddings: Any,
     progress: Callable[[str], None] | None = None,
+    base: str | None = None,
 ) -> ReviewTraining:
     """Train the factor, stance, joint and sum classifiers on the labelled sentences (and the catalogue's
-    cue phrases, as extra examples of their factor and polarity). Each training file (one writer) is
-    also judged by models trained without its fold of files (``writer_folds``): that calibrates the
-    scores and gives the report's figures."""
+    cue phrases, as extra examples of their factor and polarity) and, given the embedding model ``base``,
+    the fine-tuned reader averaged with them. Each training file (one writer) is also judged by models
+    trained without its fold of files (``writer_folds``; the reader: only the files of
+    ``CALIBRATION_FOLD``): that calibrates the scores and gives the report's figures."""
     say = progress or (lambda _message: None)
     factor_ids = (*(factor.id for factor in catalogue.factors), NO_FACTOR)
     sum_labels = (*(total.label for total in catalogue.sums), OTHER_SUM)
@@ -159,43 +174,117 @@ def train_review(
     features = model_features(embeddings.encode(every), every, columns)
     sentences, cue_rows = features[: len(texts)], features[len(texts) : len(texts) + len(cues)]
 
-    factor_labels = np.array([factor_ids.index(row.factor or NO_FACTOR) for row in data.review])
-    cue_factors = np.array([factor_ids.index(owner) for _, owner, _ in cues])
-    cue_examples = (cue_rows, cue_factors)
-    stance_labels = np.array([STANCES.index(row.stance) for row in data.review])
+    labels = _Labels.of(data, factor_ids, cues)
+    cue_examples = (cue_rows, labels.cue_factor)
+    joint_cues = (cue_rows, labels.cue_joint)
     stance_features = model_features(None, [row.text for row in data.review], columns)
-    joint = joint_labels(factor_labels, stance_labels, len(factor_ids) - 1)
-    joint_cues = (cue_rows, 2 * cue_factors + np.array([polarity for _, _, polarity in cues]))
     say("factor, stance and joint classifiers")
     weights = (
-        _fit(sentences, factor_labels, len(factor_ids), cue_examples),
-        _fit(stance_features, stance_labels, len(STANCES)),
-        _fit(sentences, joint, 2 * len(factor_ids) - 1, joint_cues),
+        _fit(sentences, labels.factor, len(factor_ids), cue_examples),
+        _fit(stance_features, labels.stance, len(STANCES)),
+        _fit(sentences, labels.joint, 2 * len(factor_ids) - 1, joint_cues),
     )
     say("each training file's sentences judged by models trained without its writer")
     writers = writer_folds([row.source for row in data.review])
-    about = out_of_fold(sentences, factor_labels, len(factor_ids), writers, cue_examples, weights[0])
-    stances = out_of_fold(stance_features, stance_labels, len(STANCES), writers, None, weights[1])
-    joints = out_of_fold(sentences, joint, 2 * len(factor_ids) - 1, writers, joint_cues, weights[2])
+    judged: tuple[np.ndarray, ...] = (
+        out_of_fold(sentences, labels.factor, len(factor_ids), writers, cue_examples, weights[0]),
+        out_of_fold(stance_features, labels.stance, len(STANCES), writers, None, weights[1]),
+        out_of_fold(sentences, labels.joint, 2 * len(factor_ids) - 1, writers, joint_cues, weights[2]),
+    )
+    tuned, held = None, np.ones(len(texts), dtype=bool)
+    if base is not None:
+        held = writers == CALIBRATION_FOLD
+        tuned, judged = _with_reader(_Tuning(base, texts, cues, labels), judged, held, say)
+    about, stances, joints = judged
+    factor_labels, stance_labels = labels.factor[held], labels.stance[held]
     calibration = _calibration(about[:, :-1], stances, joints[:, :-1], factor_labels, stance_labels)
     say("sum classifier")
     rows = np.vstack([features[len(texts) + len(cues) :], sentences])
-    labels = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))
-    folds = np.random.default_rng(SEED).permutation(len(labels)) % FOLDS
-    sums = out_of_fold(rows, labels, len(sum_labels), folds)
+    totals = np.array([sum_labels.index(s.sum) for s in data.sums] + [len(sum_labels) - 1] * len(texts))
+    folds = np.random.default_rng(SEED).permutation(len(totals)) % FOLDS
+    sums = out_of_fold(rows, totals, len(sum_labels), folds)
     model = ReviewModel(
         factor_ids,
         sum_labels,
         vocabulary,
         weights[0],
         weights[1],
-        _fit(rows, labels, len(sum_labels)),
+        _fit(rows, totals, len(sum_labels)),
         weights[2],
         calibration,
+        tuned,
     )
     scores = model.calibrated_scores(about[:, :-1], stances, joints[:, :-1])
-    figures = _figures((about, factor_labels), (stances, stance_labels), (sums, labels), scores)
+    figures = _figures((about, factor_labels), (stances, stance_labels), (sums, totals), scores)
     return ReviewTraining(model, figures)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """The classes of the labelled sentences (factor, stance, joint) and of the catalogue's cue phrases
+    (factor, joint; a risk cue's stance is risk, an addressed cue's handled)."""
+
+    factor: np.ndarray
+    stance: np.ndarray
+    joint: np.ndarray
+    cue_factor: np.ndarray
+    cue_stance: np.ndarray
+    cue_joint: np.ndarray
+
+    @classmethod
+    def of(cls, data: TrainingSet, factor_ids: tuple[str, ...], cues: list[tuple[str, str, int]]) -> _Labels:
+        factor = np.array([factor_ids.index(row.factor or NO_FACTOR) for row in data.review])
+        stance = np.array([STANCES.index(row.stance) for row in data.review])
+        cue_factor = np.array([factor_ids.index(owner) for _, owner, _ in cues])
+        cue_polarity = np.array([polarity for _, _, polarity in cues])
+        cue_stance = np.where(cue_polarity == 0, RISK, HANDLED)
+        return cls(
+            factor,
+            stance,
+            joint_labels(factor, stance, len(factor_ids) - 1),
+            cue_factor,
+            cue_stance,
+            2 * cue_factor + cue_polarity,
+        )
+
+
+@dataclass(frozen=True)
+class _Tuning:
+    """What tuning the reader reads: the embedding model, the labelled sentences (with their headings),
+    the catalogue's cue phrases and their classes."""
+
+    base: str
+    texts: list[str]
+    cues: list[tuple[str, str, int]]
+    labels: _Labels
+
+    def tune(self, rows: np.ndarray, classes: tuple[int, ...]) -> TunedLayers:
+        """The reader tuned on the sentences at ``rows`` (a mask) and every cue phrase; ``classes``: how
+        many the factor, stance and joint heads have."""
+        chosen = [self.texts[row] for row in np.flatnonzero(rows)] + [cue for cue, _, _ in self.cues]
+        labels = self.labels
+        targets = [
+            np.concatenate([labels.factor[rows], labels.cue_factor]),
+            np.concatenate([labels.stance[rows], labels.cue_stance]),
+            np.concatenate([labels.joint[rows], labels.cue_joint]),
+        ]
+        return fine_tune(self.base, chosen, targets, classes)
+
+
+def _with_reader(
+    tuning: _Tuning, judged: tuple[np.ndarray, ...], held: np.ndarray, say: Callable[[str], None]
+) -> tuple[TunedLayers, tuple[np.ndarray, ...]]:
+    """The reader tuned on every sentence, and the held-out sentences' (``held``) out-of-fold
+    probabilities (``judged``: the factor, stance and joint classifiers') averaged with those of a
+    reader tuned without them, as ``ReviewModel.judge`` averages them."""
+    classes = tuple(probabilities.shape[1] for probabilities in judged)
+    say("tuning the reader without one fold of writers")
+    reader = TunedReader(tuning.tune(~held, classes))
+    _own, vectors = reader.embed([tuning.texts[row] for row in np.flatnonzero(held)])
+    heads = [softmax_probabilities(reader.tuned.heads[name], EMBEDDING_SCALE * vectors) for name in HEADS]
+    averaged = tuple(combine(own[held], head) for own, head in zip(judged, heads, strict=True))
+    say("tuning the reader on every sentence")
+    return tuning.tune(np.ones(len(held), dtype=bool), classes), averaged
 
 
 def _calibration(
@@ -258,12 +347,12 @@ def _accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
     return float((probabilities.argmax(axis=1) == labels).mean())
 
 
-def write_review_model(data: TrainingSet, embeddings: Any, path: Path) -> str:
-    """Train the review model on the catalogue shipped with the assistant, write it to ``path`` and say
-    what cross-validation measured."""
+def write_review_model(data: TrainingSet, embeddings: Any, path: Path, base: str) -> str:
+    """Train the review model (its reader tuned from the embedding model ``base``) on the catalogue
+    shipped with the assistant, write it to ``path`` and say what cross-validation measured."""
     started = time.perf_counter()
     training = train_review(
-        data, load_catalogue(), embeddings, lambda step: print(f"review: {step}", file=sys.stderr)
+        data, load_catalogue(), embeddings, lambda step: print(f"review: {step}", file=sys.stderr), base
     )
     training.model.save(path)
     load_review_model.cache_clear()

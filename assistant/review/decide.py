@@ -43,17 +43,23 @@ class Probabilities:
 
     @classmethod
     def of(
-        cls, model: ReviewModel, features: np.ndarray, sentences: Sequence[str], factor_ids: Sequence[str]
+        cls,
+        model: ReviewModel,
+        features: np.ndarray,
+        tuned: np.ndarray | None,
+        sentences: Sequence[str],
+        factor_ids: Sequence[str],
     ) -> Probabilities:
         """The model's probabilities, columns in the order of ``factor_ids``: ``features`` are
-        ``model.features`` of the sentences with their headings, ``sentences`` the sentences alone."""
+        ``model.features`` of the sentences with their headings, ``tuned`` their embeddings by the
+        model's reader (None: it has none); ``sentences`` are the sentences alone."""
         columns = [model.factors.index(factor_id) for factor_id in factor_ids]
         if not sentences:
             about, joint = np.zeros((0, len(columns))), np.zeros((0, 2 * len(columns)))
+            stance = model.stance_probabilities(sentences)
         else:
-            about = model.factor_probabilities(features)[:, columns]
-            joint = model.joint_probabilities(features)[:, joint_columns(columns)]
-        stance = model.stance_probabilities(sentences)
+            about, stance, joint = model.judge(features, tuned, sentences)
+            about, joint = about[:, columns], joint[:, joint_columns(columns)]
         return cls(about, stance, model.calibrated_scores(about, stance, joint))
 
 

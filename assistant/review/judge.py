@@ -47,7 +47,9 @@ def review_text(
     Args:
         text: The proposal's text, as ``read_proposal`` returns it.
         name: The proposal's file name (shown in reports).
-        embeddings: Anything with ``encode(list[str]) -> np.ndarray`` of normalised rows.
+        embeddings: Anything with ``encode(list[str]) -> np.ndarray`` of normalised rows; used only when
+            the model has no tuned reader (which embeds the sentences itself, with the model it was
+            tuned from: the one its classifiers were trained on).
         catalogue: The factor catalogue (default: the one shipped with the assistant).
         cite: Makes guidance citations (``Assistant.cite``); without it findings carry none.
         model: The learned review model (default: the one ``assistant train`` wrote).
@@ -60,11 +62,12 @@ def review_text(
     model = model or require_review_model()
     passages = split_passages(text)
     texts = [sentence_text(passage.text, passage.heading) for passage in passages]
-    vectors = np.asarray(embeddings.encode(texts), dtype=np.float32) if texts else np.zeros((0, 0))
+    vectors, tuned = _embed(texts, embeddings, model)
     embedded = time.perf_counter()
     features = model.features(vectors, texts)
     sentences = [passage.text for passage in passages]
-    probabilities = Probabilities.of(model, features, sentences, [factor.id for factor in catalogue.factors])
+    factor_ids = [factor.id for factor in catalogue.factors]
+    probabilities = Probabilities.of(model, features, tuned, sentences, factor_ids)
     numbers: dict[tuple[str, str], int] = {}
 
     def citations_for(doc: str, quote: str) -> list[Citation]:
@@ -105,6 +108,16 @@ def review_text(
     )
     questions = list_questions(findings)
     return Review(name, len(text), sum_finding, findings, questions, timings, sentences=len(passages))
+
+
+def _embed(texts: list[str], embeddings: Any, model: ReviewModel) -> tuple[np.ndarray, np.ndarray | None]:
+    """The sentences' embeddings the model reads: with a tuned reader, its base model's and its own (one
+    pass through the lower layers); without, ``embeddings``' and none."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), None
+    if model.reader is not None:
+        return model.reader.embed(texts)
+    return np.asarray(embeddings.encode(texts), dtype=np.float32), None
 
 
 def review_document(assistant: Any, data: bytes, name: str) -> Review:

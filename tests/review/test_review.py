@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from assistant.review.catalogue import load_catalogue
 from assistant.review.judge import review_document, review_text
+from assistant.review.model import require_review_model
 from assistant.review.reading import read_proposal, split_passages
 from assistant.review.records import Review
 from assistant.text.loaders import DocumentError
@@ -70,11 +72,21 @@ def test_a_text_too_short_to_judge_says_so_plainly(fake_embeddings: FakeEmbeddin
     assert full.sentences >= 3 and full.warning is None and "warning" not in full.to_json()["proposal"]
 
 
-def test_each_sentence_is_embedded_once_with_its_heading(fake_embeddings: FakeEmbeddings) -> None:
+def test_each_sentence_is_embedded_once_with_its_heading(
+    fake_embeddings: FakeEmbeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = require_review_model()
     embedded = fake_embeddings.embedded
-    review_text(SOUND, "payroll.md", fake_embeddings)
+    review_text(SOUND, "payroll.md", fake_embeddings, model=dataclasses.replace(shipped, tuned=None))
     assert fake_embeddings.embedded - embedded == len(split_passages(SOUND))
     assert {passage.heading for passage in split_passages(SOUND)} == {"Shared payroll service"}
+    assert shipped.reader is not None  # with its tuned reader the model embeds them itself, once
+    read: list[list[str]] = []
+    embed = shipped.reader.embed
+    monkeypatch.setattr(shipped.reader, "embed", lambda texts: read.append(texts) or embed(texts))
+    review_text(SOUND, "payroll.md", fake_embeddings)
+    assert fake_embeddings.embedded - embedded == len(split_passages(SOUND))
+    assert read == [[f"Shared payroll service: {passage.text}" for passage in split_passages(SOUND)]]
 
 
 def test_headings_and_labels_are_not_evidence() -> None:
