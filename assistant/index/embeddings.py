@@ -96,6 +96,14 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * (1.0 - poly * np.exp(-x * x))
 
 
+def load_sentence_transformer(name: str, device: str = "cpu") -> Any:
+    """A fresh ``SentenceTransformer`` of the model ``name`` (``resolve_model_path``), the hub kept off."""
+    force_offline()
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(resolve_model_path(name)), device=device, local_files_only=True)
+
+
 class BertQueryEncoder:
     """One text at a time through a BERT sentence-transformers model, in numpy (no torch).
 
@@ -234,12 +242,7 @@ class SentenceEmbeddings(Embeddings):
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                force_offline()
-                from sentence_transformers import SentenceTransformer
-
-                self._model = SentenceTransformer(
-                    str(resolve_model_path(self.model_name)), device=self.device, local_files_only=True
-                )
+                self._model = load_sentence_transformer(self.model_name, self.device)
         return self._model
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:

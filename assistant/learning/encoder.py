@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.index.embeddings import force_offline, resolve_model_path
+from assistant.index.embeddings import load_sentence_transformer
 from assistant.learning.tuning import (
     ENCODER_BATCH,
     ENCODER_EPOCHS,
@@ -38,9 +38,9 @@ def fine_tune(
     cross-entropies with AdamW, a warm-up and a linear decay."""
     import torch
 
-    force_offline()
     torch.manual_seed(SEED)
-    bert, tokenizer = _load(base)
+    model = load_sentence_transformer(base)  # a fresh copy: its top layers are trained in place
+    bert, tokenizer = model[0].auto_model, model[0].tokenizer
     first = len(bert.encoder.layer) - ENCODER_LAYERS
     states, masks = _lower_states(bert, tokenizer, texts, first)
     layers = bert.encoder.layer[first:]
@@ -85,14 +85,6 @@ def fine_tune(
         if isinstance(linear, torch.nn.Linear)
     }
     return TunedLayers(base, tuned, weights)
-
-
-def _load(base: str) -> tuple[Any, Any]:
-    """A fresh copy of the embedding model's transformer and its tokenizer."""
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(str(resolve_model_path(base)), device="cpu", local_files_only=True)
-    return model[0].auto_model, model[0].tokenizer
 
 
 def _lower_states(bert: Any, tokenizer: Any, texts: Sequence[str], first: int) -> tuple[Any, Any]:

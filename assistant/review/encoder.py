@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import UsageError
-from assistant.index.embeddings import force_offline, resolve_model_path
+from assistant.index.embeddings import load_sentence_transformer
 
 MAX_TOKENS = 256
 """Longer texts are cut, as the embedding model cuts them."""
@@ -84,13 +84,9 @@ class TunedReader:
         """The tokenizer, the embedding model's transformer, the tuned layers and the first one's number."""
         with self._lock:
             if self._loaded is None:
-                force_offline()
                 import torch
-                from sentence_transformers import SentenceTransformer
 
-                model = SentenceTransformer(
-                    str(resolve_model_path(self.tuned.base)), device="cpu", local_files_only=True
-                )
+                model = load_sentence_transformer(self.tuned.base)
                 bert: Any = model[0].auto_model
                 bert.eval()
                 first = min(int(name.split(".")[2]) for name in self.tuned.layers)
