@@ -76,6 +76,7 @@ def build_answer_chain(
             scope=scope,
             known_names=described,
             selector=selector,
+            said=inputs.get("said", ()),
             retrieval_signals=(
                 # the best dense cosine, also when the passages were ranked by words alone ("lexical")
                 max([inputs["nearest"], *(p.metadata["similarity"] for p in inputs["passages"])]),

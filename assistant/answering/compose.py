@@ -275,6 +275,7 @@ def compose_answer(
     retrieval_signals: tuple[float, float, float] = (0.0, 0.0, 0.0),
     known_names: Collection[str] = frozenset(),
     selector: SentenceSelector | None = None,
+    said: Sequence[Citation] = (),
 ) -> Composition:
     """Compose a grounded answer from candidate sentences, or refuse.
 
@@ -296,6 +297,7 @@ def compose_answer(
             (``QueryAdapter.margin``) and scope log-odds (``QueryAdapter.in_scope``).
         known_names: Words of the documents' titles, publishers and authors (names it mentions).
         selector: The learned judge of which sentences answer; without it, whole passages in order.
+        said: Quotes not to repeat (a follow-up's previous answer); they still count for relevance.
     """
     candidates = score_sentences(query, query_vector, sentences, chunks, lexical)
     best = max((candidate.similarity for candidate in candidates), default=0.0)
@@ -307,6 +309,8 @@ def compose_answer(
         return Composition(refusal(topics), [], True, score, signals)
 
     candidates = in_named_column(question, candidates)
+    if said:  # the best sentence stays: it may answer "so is that…?" again
+        candidates = candidates[:1] + [c for c in candidates[1:] if not _said(c.sentence, said)]
     lists = list_of(candidates)
     best_passages = {chunk_id for chunk_id, rank in passage_ranks.items() if rank < LIST_PASSAGES}
     listed = best_list(candidates, lists, best_passages) if asks_for_list(question) else None
@@ -331,6 +335,10 @@ def compose_answer(
     else:
         text = _prose(lines, points)
     return Composition(text, citations, False, score, signals)
+
+
+def _said(sentence: Sentence, said: Sequence[Citation]) -> bool:
+    return any(overlaps(sentence, quote) for quote in said)
 
 
 def _points(chosen: Sequence[Candidate], sentences: Sequence[Sentence]) -> list[tuple[Sentence, Candidate]]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answering.tuning import ANSWER_CONTEXT_WORDS, MAX_CONTEXT_CHARS, QUESTION_WEIGHT
-from assistant.records import Turn
+from assistant.records import Citation, Turn
 from assistant.text.terms import content_terms, words
 
 FOLLOW_UP_OPENING = re.compile(
@@ -43,6 +43,22 @@ def turn_context(turn: Turn | str) -> str:
 def conversation_context(history: Sequence[Turn | str]) -> list[str]:
     """``turn_context`` of each earlier turn, oldest first."""
     return [turn_context(turn) for turn in history]
+
+
+def already_said(question: str, history: Sequence[Turn | str]) -> tuple[Citation, ...]:
+    """What a follow-up's answer must not quote again: the previous answer's citations (a follow-up
+    asks for something beyond what was just said); none for a question that is not a follow-up.
+
+    Searched with the previous turn's words, a follow-up finds the passages that answer just gave
+    ("And how do we avoid that?" got the failure list again). Without them (``compose_answer`` keeps
+    the single best sentence, which may be the answer to a "so is that…?"): the project's ten own
+    conversations 0.50 -> 0.62 of the expected points; the 128 written follow-ups of the training data
+    whose expected quotes the previous answer did not hold 0.652 -> 0.734 (the other 325, whose quotes
+    it did hold, lose what is not repeated: it is on screen already)."""
+    previous = Turn.of(history[-1]).answer if history else None
+    if previous is None or previous.abstained or not is_follow_up(question):
+        return ()
+    return tuple(previous.citations)
 
 
 def condense_question(question: str, previous_queries: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.runnables import Runnable
 
 from assistant.answering.chain import build_answer_chain
-from assistant.answering.conversation import condense_question, conversation_context
+from assistant.answering.conversation import already_said, condense_question, conversation_context
 from assistant.answering.followup import answer_follow_up
 from assistant.answering.ranking import Ranker
 from assistant.answering.retrieve import GuidanceRetriever, Mode
@@ -210,7 +210,9 @@ class Assistant:
         follow_up = self.answer_follow_up(text, history)
         if follow_up is not None:
             return follow_up
-        return self.chain().invoke({"question": text, "history": conversation_context(history)})
+        return self.chain().invoke(
+            {"question": text, "history": conversation_context(history), "said": already_said(text, history)}
+        )
 
     def ask_stream(self, question: str, history: Sequence[Turn | str] = ()) -> Iterator[Any]:
         """Verified text as it grows, then the final ``Answer`` (only the Answer without a model)."""

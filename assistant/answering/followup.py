@@ -170,7 +170,9 @@ def select_item(
         return []
     if columns:
         score = max(c.score for c, _ in items if any(overlaps(cell, c) for cell in columns[index]))
-        return [point_of(cell, score, bullet=True) for cell in columns[index]]
+        cells = [point_of(cell, score, bullet=True) for cell in columns[index]]
+        used = sum(len(cell.quote) for cell in cells)
+        return cells + column_prose(columns[index][0], sources, max_chars - used)
     citation, bullet = items[index]
     chunk = section_at(sources.chunks().values(), citation.doc, citation.start)
     block = [] if chunk is None else same_block(citation, sources.index.sentences_of([chunk.id]))
@@ -183,19 +185,41 @@ def select_item(
 
 def table_columns(items: Sequence[tuple[Citation, bool]], sources: Sources) -> list[list[Sentence]]:
     """The cells (``Sentence.column``) of each table column the items show, columns in the order shown,
-    cells in document order, when every item is a cell and they show two columns or more; else none."""
+    cells in document order, when most items are cells and they show two columns or more; else none.
+    (An answer may follow a table with prose that explains it: "the second one" is still a column.)"""
     chunks = sources.chunks().values()
     holders = {chunk.id for c, _ in items if (chunk := section_at(chunks, c.doc, c.start)) is not None}
     cells = [s for s in sources.index.sentences_of(sorted(holders)) if s.column and s.kind == "list_item"]
-    shown: list[str] = []
-    for citation, _ in items:
-        column = next((cell.column for cell in cells if overlaps(cell, citation)), None)
-        if column is None:
-            return []
-        shown += [] if column in shown else [column]
-    if len(shown) < 2:
+    columns = [next((cell.column for cell in cells if overlaps(cell, c)), None) for c, _ in items]
+    shown = list(dict.fromkeys(column for column in columns if column is not None))
+    if len(shown) < 2 or 2 * columns.count(None) > len(columns):
         return []
     return [sorted((c for c in cells if c.column == column), key=lambda c: c.start) for column in shown]
+
+
+def column_prose(cell: Sentence, sources: Sources, max_chars: int) -> list[Point]:
+    """The prose of the cell's document about the cell's column: each paragraph from its first sentence
+    that opens with the column heading ("1+1=2 collaborations are…") on, in order, as far as
+    ``max_chars`` allows; none when no sentence opens so."""
+    heading = "".join((cell.column or "").lower().split())
+    ids = sorted(chunk.id for chunk in sources.chunks().values() if chunk.doc == cell.doc)
+    sentences = sorted(
+        (s for s in sources.index.sentences_of(ids) if s.kind != "list_item"), key=lambda s: s.start
+    )
+    openings = {s.block: s.start for s in reversed(sentences) if heading and opens_with(s.text, heading)}
+    points, used = [], 0
+    for sentence in (s for s in sentences if s.start >= openings.get(s.block, s.end)):
+        used += len(sentence.text) + 1
+        if used > max_chars:
+            break
+        points.append(point_of(sentence, 0.0, paragraph=sentence.block))
+    return points
+
+
+def opens_with(text: str, heading: str) -> bool:
+    """Whether a sentence opens with a heading (spaces and case aside) and goes on to say something."""
+    squeezed = "".join(text.lower().split())
+    return squeezed.startswith(heading) and any(ch.isalpha() for ch in squeezed[len(heading) :])
 
 
 def filter_items(items: Sequence[tuple[Citation, bool]], topic: str, sources: Sources) -> list[Point]:

@@ -250,3 +250,14 @@ def test_a_sentence_sending_the_reader_elsewhere_is_never_quoted() -> None:
     composition = compose("for more on diversity of perspective article", chunks, spans, raw, {"c1": 0})
     assert not composition.abstained
     assert [citation.quote for citation in composition.citations] == [spans[0][1]]
+
+
+def test_what_was_just_said_is_not_quoted_again_except_the_best_sentence() -> None:
+    question = "what are the common problems with business cases and staff communications?"
+    first = ask(question)
+    again = compose(question, CHUNKS, SPANS, RAW, {"c1": 0}, said=first.citations)
+    said = {(c.start, c.end) for c in first.citations}
+    repeated = [c for c in again.citations if (c.start, c.end) in said]
+    assert len(first.citations) > 1 and len(repeated) == 1
+    best = compose(question, CHUNKS, SPANS, RAW, {"c1": 0}, max_points=1).citations[0]
+    assert (repeated[0].start, repeated[0].end) == (best.start, best.end)

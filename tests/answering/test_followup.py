@@ -224,3 +224,28 @@ def test_select_and_expand_on_the_real_model(real_assistant: Any) -> None:
     assert_verbatim(more)
     assert {c.doc for c in more.citations} == {first.citations[0].doc}
     assert not {c.quote for c in more.citations} & {c.quote for c in first.citations}
+
+
+@pytest.mark.model
+def test_the_second_of_the_three_sums_is_its_column_and_the_prose_about_it(real_assistant: Any) -> None:
+    question = "What are the three sums people use to describe collaboration?"
+    first = real_assistant.ask(question)
+    history = [Turn(real_assistant.standalone_query(question, []), first)]
+    second = real_assistant.ask("What about the second one?", history)
+    assert_verbatim(second)
+    quotes = " ".join(c.quote for c in second.citations).lower()
+    assert "sharing of new activity" in quotes and "co-location" in quotes
+    assert "reduction of duplication" not in quotes  # a 1+1=1½ cell
+    assert "gestalt" not in quotes  # a 1+1=3 cell
+    assert "1+1=2 collaborations are" in quotes  # the paragraph that explains the column
+
+
+@pytest.mark.model
+def test_a_searched_follow_up_says_something_new(real_assistant: Any) -> None:
+    first, history = failure_conversation(real_assistant)
+    answer = real_assistant.ask("And how do we avoid that?", history)
+    assert_verbatim(answer)
+    said = {(c.doc, c.start) for c in first.citations}
+    repeated = [c for c in answer.citations if (c.doc, c.start) in said]
+    assert len(repeated) <= 1  # at most the one sentence that answers best
+    assert len(answer.citations) > len(repeated)
