@@ -33,7 +33,7 @@ ask: setup
 ingest: setup
 	$(PY) -m assistant ingest
 
-# Rebuild the learned models (assistant/data/models/) from assistant/data/training/: seeded, about 9 minutes on 2 cores.
+# Rebuild the learned models (assistant/data/models/) from assistant/data/training/: seeded, about 25 minutes on 2 cores.
 train: setup
 	$(PY) -m assistant train
 
