@@ -208,7 +208,7 @@ def column_prose(cell: Sentence, sources: Sources, max_chars: int) -> list[Point
     )
     openings = {s.block: s.start for s in reversed(sentences) if heading and opens_with(s.text, heading)}
     points, used = [], 0
-    for sentence in (s for s in sentences if s.start >= openings.get(s.block, s.end)):
+    for sentence in (s for s in sentences if s.block in openings and s.start >= openings[s.block]):
         used += len(sentence.text) + 1
         if used > max_chars:
             break

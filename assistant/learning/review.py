@@ -27,16 +27,14 @@ from assistant.learning.tuning import (
     SEED,
 )
 from assistant.review.catalogue import Catalogue, load_catalogue
-from assistant.review.encoder import HEADS, TunedLayers, TunedReader
+from assistant.review.encoder import TunedLayers, TunedReader
 from assistant.review.model import (
-    EMBEDDING_SCALE,
     HANDLED,
     NO_FACTOR,
     OTHER_SUM,
     RISK,
     STANCES,
     ReviewModel,
-    combine,
     joint_labels,
     load_review_model,
     log_odds,
@@ -46,6 +44,7 @@ from assistant.review.model import (
     sentence_text,
     softmax,
     softmax_probabilities,
+    with_reader,
     word_columns,
     word_features,
 )
@@ -281,8 +280,7 @@ def _with_reader(
     say("tuning the reader without one fold of writers")
     reader = TunedReader(tuning.tune(~held, classes))
     _own, vectors = reader.embed([tuning.texts[row] for row in np.flatnonzero(held)])
-    heads = [softmax_probabilities(reader.tuned.heads[name], EMBEDDING_SCALE * vectors) for name in HEADS]
-    averaged = tuple(combine(own[held], head) for own, head in zip(judged, heads, strict=True))
+    averaged = with_reader([own[held] for own in judged], reader.tuned, vectors)
     say("tuning the reader on every sentence")
     return tuning.tune(np.ones(len(held), dtype=bool), classes), averaged
 

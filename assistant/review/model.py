@@ -115,6 +115,15 @@ def combine(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return product / product.sum(axis=1, keepdims=True)
 
 
+def with_reader(
+    judged: Sequence[np.ndarray], tuned: TunedLayers, vectors: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """The factor, stance and joint classifiers' probabilities (``judged``, rows: sentences) averaged
+    (``combine``) with those of the reader's heads over the sentences' tuned embeddings ``vectors``."""
+    heads = (softmax_probabilities(tuned.heads[name], EMBEDDING_SCALE * vectors) for name in HEADS)
+    return tuple(combine(own, head) for own, head in zip(judged, heads, strict=True))
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Each row of class scores as probabilities."""
     scores = scores - scores.max(axis=1, keepdims=True)
@@ -192,8 +201,7 @@ class ReviewModel:
         )
         if self.tuned is None or tuned is None:
             return judged
-        heads = (softmax_probabilities(self.tuned.heads[name], EMBEDDING_SCALE * tuned) for name in HEADS)
-        first, second, third = (combine(own, head) for own, head in zip(judged, heads, strict=True))
+        first, second, third = with_reader(judged, self.tuned, tuned)
         return first, second, third
 
     @cached_property
